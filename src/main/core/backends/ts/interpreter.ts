@@ -1,0 +1,69 @@
+import { EpsinasError } from '../../../../shared/errors.ts'
+import type { Graph, Node } from '../../ir/graph.ts'
+import { elementCount } from '../../ir/graph.ts'
+import * as k from './kernels.ts'
+import type { Tensor } from './kernels.ts'
+import { BufferPool } from './pool.ts'
+
+/**
+ * Runs a graph on the typed-array kernels, node by node, releasing each intermediate as soon as its
+ * last consumer has run so memory stays at a few live tensors. Works at any width: this is both the
+ * plain reference interpreter and the executor of collapsed graphs.
+ */
+export function runGraphTs(graph: Graph, input: Float32Array, weight: number, pool: BufferPool = new BufferPool()): Float32Array {
+  const inputNode = graph.nodes[graph.input]
+  if (input.length !== elementCount(inputNode.shape)) {
+    throw new EpsinasError('INTERNAL', `input has ${input.length} values, the graph expects ${elementCount(inputNode.shape)}`)
+  }
+  // float32 constant, as torch.nn.init.constant_ stores it.
+  const w = Math.fround(weight)
+  const remainingUses = new Array<number>(graph.nodes.length).fill(0)
+  for (const node of graph.nodes) for (const i of node.inputs) remainingUses[i]++
+  remainingUses[graph.output]++
+
+  const values: (Tensor | undefined)[] = new Array(graph.nodes.length)
+  const alloc = (length: number): Float32Array => pool.take(length)
+  for (const node of graph.nodes) {
+    if (remainingUses[node.id] === 0) continue
+    values[node.id] = node.op.kind === 'input' ? { shape: inputNode.shape, data: input } : runNode(graph, node, values, w, alloc)
+    for (const i of node.inputs) {
+      if (--remainingUses[i] === 0) {
+        const dead = values[i]
+        values[i] = undefined
+        if (dead && i !== graph.input) pool.give(dead.data)
+      }
+    }
+  }
+  const output = values[graph.output]
+  if (!output) throw new EpsinasError('INTERNAL', 'graph output was not computed')
+  return output.data
+}
+
+function runNode(graph: Graph, node: Node, values: (Tensor | undefined)[], w: number, alloc: k.Allocate): Tensor {
+  const inputs = node.inputs.map((i) => values[i] as Tensor)
+  const x = inputs[0]
+  const inputMultiplicity = (): readonly number[] => graph.nodes[node.inputs[0]].channelMultiplicity
+  const op = node.op
+  switch (op.kind) {
+    case 'conv2d':
+      return k.conv2d(x, inputMultiplicity(), w, node.shape, op.kernel, op.stride, op.pad, alloc)
+    case 'batchnorm':
+      return k.batchnorm(x, w, op.eps, alloc)
+    case 'relu':
+      return k.relu(x, alloc)
+    case 'avgpool':
+      return k.avgpool(x, node.shape, op.kernel, op.stride, op.pad, op.countIncludePad, alloc)
+    case 'zero':
+      return k.zero(x, alloc)
+    case 'add':
+      return k.add(inputs, alloc)
+    case 'globalavgpool':
+      return k.globalavgpool(x, alloc)
+    case 'linear':
+      return k.linear(x, inputMultiplicity(), w, op.outFeatures, alloc)
+    case 'regroup':
+      return k.regroup(x, op.sources, alloc)
+    case 'input':
+      throw new EpsinasError('INTERNAL', 'second input node')
+  }
+}

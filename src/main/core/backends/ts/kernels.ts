@@ -1,0 +1,162 @@
+import { accumulateWindowSums, type Window, windowCounts } from './window.ts'
+
+/**
+ * Typed-array kernels, one per IR op, on NCHW float32 tensors. They are the living definition of
+ * every op: each computes in float64 and stores float32 (Float32Array), so every intermediate has
+ * the range and precision of the float32 reference, subnormals included (JavaScript never flushes
+ * them to zero). Channel multiplicities make the same kernels run full-width and collapsed graphs.
+ */
+
+/** A tensor: float32 data plus its shape. */
+export interface Tensor {
+  shape: readonly number[]
+  data: Float32Array
+}
+
+/** Where kernels get output buffers from (a pool in the interpreter). */
+export type Allocate = (length: number) => Float32Array
+
+function windowOf(inShape: readonly number[], outShape: readonly number[], kernel: number, stride: number, pad: number): Window {
+  return { kernel, stride, pad, inH: inShape[2], inW: inShape[3], outH: outShape[2], outW: outShape[3] }
+}
+
+/** conv2d with every weight = w: each output channel = sum over input channels i of (w * m_i) * window sum. */
+export function conv2d(x: Tensor, multiplicity: readonly number[], weight: number, outShape: readonly number[], kernel: number, stride: number, pad: number, alloc: Allocate): Tensor {
+  const [n, c, h, w] = x.shape
+  const [, outC, oh, ow] = outShape
+  const g = windowOf(x.shape, outShape, kernel, stride, pad)
+  const plane = oh * ow
+  const out = alloc(n * outC * plane)
+  const acc = new Float64Array(plane)
+  const rows = new Float64Array(h * w)
+  for (let i = 0; i < n; i++) {
+    acc.fill(0)
+    for (let ch = 0; ch < c; ch++) {
+      accumulateWindowSums(x.data, (i * c + ch) * h * w, g, weight * multiplicity[ch], acc, rows)
+    }
+    const first = i * outC * plane
+    for (let p = 0; p < plane; p++) out[first + p] = acc[p]
+    // Constant weights make every output channel the same sum.
+    for (let o = 1; o < outC; o++) out.copyWithin(first + o * plane, first, first + plane)
+  }
+  return { shape: outShape, data: out }
+}
+
+/** Train-mode BatchNorm with gamma = w, beta = 0: per channel batch mean and biased variance over (N, H, W). */
+export function batchnorm(x: Tensor, weight: number, eps: number, alloc: Allocate): Tensor {
+  const [n, c] = x.shape
+  const plane = x.shape.length === 4 ? x.shape[2] * x.shape[3] : 1
+  const count = n * plane
+  const out = alloc(x.data.length)
+  const src = x.data
+  for (let ch = 0; ch < c; ch++) {
+    let sum = 0
+    for (let i = 0; i < n; i++) {
+      const base = (i * c + ch) * plane
+      for (let p = 0; p < plane; p++) sum += src[base + p]
+    }
+    const mean = sum / count
+    let squares = 0
+    for (let i = 0; i < n; i++) {
+      const base = (i * c + ch) * plane
+      for (let p = 0; p < plane; p++) {
+        const d = src[base + p] - mean
+        squares += d * d
+      }
+    }
+    const scale = weight / Math.sqrt(squares / count + eps)
+    for (let i = 0; i < n; i++) {
+      const base = (i * c + ch) * plane
+      for (let p = 0; p < plane; p++) out[base + p] = (src[base + p] - mean) * scale
+    }
+  }
+  return { shape: x.shape, data: out }
+}
+
+/** max(x, 0), keeping NaN as NaN (as torch.relu). */
+export function relu(x: Tensor, alloc: Allocate): Tensor {
+  const out = alloc(x.data.length)
+  const src = x.data
+  for (let k = 0; k < src.length; k++) {
+    const v = src[k]
+    out[k] = v < 0 ? 0 : v
+  }
+  return { shape: x.shape, data: out }
+}
+
+/** x * 0: zero for finite x, NaN for inf and NaN (the reference's `none` edge). */
+export function zero(x: Tensor, alloc: Allocate): Tensor {
+  const out = alloc(x.data.length)
+  const src = x.data
+  for (let k = 0; k < src.length; k++) out[k] = src[k] * 0
+  return { shape: x.shape, data: out }
+}
+
+/** Elementwise sum folded left, rounding to float32 after every addition as the reference does. */
+export function add(xs: readonly Tensor[], alloc: Allocate): Tensor {
+  const out = alloc(xs[0].data.length)
+  out.set(xs[0].data)
+  for (let t = 1; t < xs.length; t++) {
+    const src = xs[t].data
+    for (let k = 0; k < out.length; k++) out[k] += src[k]
+  }
+  return { shape: xs[0].shape, data: out }
+}
+
+/** Average pooling; with countIncludePad false the divisor is the number of in-bounds elements. */
+export function avgpool(x: Tensor, outShape: readonly number[], kernel: number, stride: number, pad: number, countIncludePad: boolean, alloc: Allocate): Tensor {
+  const [n, c, h, w] = x.shape
+  const g = windowOf(x.shape, outShape, kernel, stride, pad)
+  const plane = g.outH * g.outW
+  const divisors = countIncludePad ? new Float64Array(plane).fill(kernel * kernel) : windowCounts(g)
+  const out = alloc(n * c * plane)
+  const acc = new Float64Array(plane)
+  const rows = new Float64Array(h * w)
+  for (let k = 0; k < n * c; k++) {
+    acc.fill(0)
+    accumulateWindowSums(x.data, k * h * w, g, 1, acc, rows)
+    const base = k * plane
+    for (let p = 0; p < plane; p++) out[base + p] = acc[p] / divisors[p]
+  }
+  return { shape: outShape, data: out }
+}
+
+/** Mean over H and W: NCHW -> [N, C]. */
+export function globalavgpool(x: Tensor, alloc: Allocate): Tensor {
+  const [n, c, h, w] = x.shape
+  const plane = h * w
+  const out = alloc(n * c)
+  for (let k = 0; k < n * c; k++) {
+    let sum = 0
+    const base = k * plane
+    for (let p = 0; p < plane; p++) sum += x.data[base + p]
+    out[k] = sum / plane
+  }
+  return { shape: [n, c], data: out }
+}
+
+/** Fully connected with every weight = w, bias 0: out[n, o] = sum_i (w * m_i) * x[n, i] for every o. */
+export function linear(x: Tensor, multiplicity: readonly number[], weight: number, outFeatures: number, alloc: Allocate): Tensor {
+  const [n, f] = x.shape
+  const out = alloc(n * outFeatures)
+  for (let i = 0; i < n; i++) {
+    let sum = 0
+    for (let k = 0; k < f; k++) sum += weight * multiplicity[k] * x.data[i * f + k]
+    out.fill(sum, i * outFeatures, (i + 1) * outFeatures)
+  }
+  return { shape: [n, outFeatures], data: out }
+}
+
+/** Output channel k = input channel sources[k]. */
+export function regroup(x: Tensor, sources: readonly number[], alloc: Allocate): Tensor {
+  const [n, c] = x.shape
+  const plane = x.shape.length === 4 ? x.shape[2] * x.shape[3] : 1
+  const out = alloc(n * sources.length * plane)
+  for (let i = 0; i < n; i++) {
+    sources.forEach((source, k) => {
+      const from = (i * c + source) * plane
+      out.set(x.data.subarray(from, from + plane), (i * sources.length + k) * plane)
+    })
+  }
+  return { shape: [n, sources.length, ...x.shape.slice(2)], data: out }
+}

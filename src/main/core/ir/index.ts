@@ -1,0 +1,6 @@
+export type { Graph, Node, Op, OpKind } from './graph.ts'
+export { elementCount, originalChannels } from './graph.ts'
+export { GraphBuilder, type TensorRef } from './builder.ts'
+export { inferShape, windowOutputSize } from './shapes.ts'
+export { validateGraph } from './validate.ts'
+export { printGraph } from './print.ts'

@@ -1,0 +1,79 @@
+import { EpsinasError } from '../../../shared/errors.ts'
+import type { Node, Op } from './graph.ts'
+
+/** Output size of a sliding window along one axis (floor mode, as PyTorch). */
+export function windowOutputSize(size: number, kernel: number, stride: number, pad: number): number {
+  return Math.floor((size + 2 * pad - kernel) / stride) + 1
+}
+
+function fail(op: Op, message: string): never {
+  throw new EpsinasError('INTERNAL', `${op.kind}: ${message}`)
+}
+
+function single(op: Op, inputs: readonly Node[]): Node {
+  if (inputs.length !== 1) fail(op, `expects 1 input, got ${inputs.length}`)
+  return inputs[0]
+}
+
+function image(op: Op, node: Node): [number, number, number, number] {
+  if (node.shape.length !== 4) fail(op, `expects an NCHW input, got shape [${node.shape.join(', ')}]`)
+  return node.shape as unknown as [number, number, number, number]
+}
+
+/** Shape and channel multiplicities an op produces from its inputs; throws on inconsistent graphs. */
+export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; multiplicity: number[] } {
+  switch (op.kind) {
+    case 'input':
+      return fail(op, 'inputs are added with GraphBuilder.input')
+    case 'conv2d': {
+      const [n, , h, w] = image(op, single(op, inputs))
+      const oh = windowOutputSize(h, op.kernel, op.stride, op.pad)
+      const ow = windowOutputSize(w, op.kernel, op.stride, op.pad)
+      return { shape: [n, op.outChannels, oh, ow], multiplicity: new Array<number>(op.outChannels).fill(1) }
+    }
+    case 'avgpool': {
+      const input = single(op, inputs)
+      const [n, c, h, w] = image(op, input)
+      const oh = windowOutputSize(h, op.kernel, op.stride, op.pad)
+      const ow = windowOutputSize(w, op.kernel, op.stride, op.pad)
+      return { shape: [n, c, oh, ow], multiplicity: [...input.channelMultiplicity] }
+    }
+    case 'batchnorm':
+    case 'relu':
+    case 'zero': {
+      const input = single(op, inputs)
+      return { shape: [...input.shape], multiplicity: [...input.channelMultiplicity] }
+    }
+    case 'add': {
+      if (inputs.length < 1) fail(op, 'expects at least 1 input')
+      const first = inputs[0]
+      for (const other of inputs) {
+        if (other.shape.join() !== first.shape.join()) fail(op, `shapes differ: [${first.shape}] vs [${other.shape}]`)
+        if (other.channelMultiplicity.join() !== first.channelMultiplicity.join()) {
+          fail(op, 'operands have different channel groupings; insert a regroup first')
+        }
+      }
+      return { shape: [...first.shape], multiplicity: [...first.channelMultiplicity] }
+    }
+    case 'globalavgpool': {
+      const input = single(op, inputs)
+      const [n, c] = image(op, input)
+      return { shape: [n, c], multiplicity: [...input.channelMultiplicity] }
+    }
+    case 'linear': {
+      const input = single(op, inputs)
+      if (input.shape.length !== 2) fail(op, `expects an [N, F] input, got [${input.shape.join(', ')}]`)
+      return { shape: [input.shape[0], op.outFeatures], multiplicity: new Array<number>(op.outFeatures).fill(1) }
+    }
+    case 'regroup': {
+      const input = single(op, inputs)
+      const channels = input.shape[1]
+      for (const source of op.sources) {
+        if (!Number.isInteger(source) || source < 0 || source >= channels) fail(op, `source channel ${source} out of range`)
+      }
+      const shape = [...input.shape]
+      shape[1] = op.sources.length
+      return { shape, multiplicity: new Array<number>(op.sources.length).fill(1) }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import type { Graph, Node } from '../ir/graph.ts'
+import { GraphBuilder, type TensorRef } from '../ir/builder.ts'
+import { validateGraph } from '../ir/validate.ts'
+
+/**
+ * The width-collapse rewrite (engine.md). Under epsilon's initialisation every conv/linear weight is
+ * the same constant, so all output channels of a conv/linear are identical. We track, for every
+ * tensor of the original graph, a partition of its channels into contiguous groups of identical
+ * channels, and rewrite the graph so that it stores one channel per group with the group size as
+ * its multiplicity. Each op kind has one rule below; each rule states the identity it relies on.
+ * An op without a rule is run at full width (every group of size 1): never guessed.
+ */
+
+/** Sizes of consecutive groups of identical channels; sums to the original channel count. */
+type Partition = readonly number[]
+
+/** Options of the rewrite. */
+export interface CollapseOptions {
+  /** Partition of the input channels, e.g. [3] when the three input planes are identical (grey input). */
+  inputPartition?: Partition
+}
+
+interface Mapped {
+  ref: TensorRef
+  partition: Partition
+}
+
+function singletons(channels: number): Partition {
+  return new Array<number>(channels).fill(1)
+}
+
+function boundaries(partition: Partition): number[] {
+  const out: number[] = []
+  let at = 0
+  for (const size of partition) out.push((at += size))
+  return out
+}
+
+/** Coarsest partition finer than all of `partitions` (union of group boundaries). */
+function refine(partitions: readonly Partition[]): Partition {
+  const cuts = [...new Set(partitions.flatMap(boundaries))].sort((a, b) => a - b)
+  return cuts.map((cut, i) => cut - (i === 0 ? 0 : cuts[i - 1]))
+}
+
+function samePartition(a: Partition, b: Partition): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
+/** Rewrites `from` (grouped by `partition`) into the finer `target` with a regroup node: each new group reads the old group containing it. */
+function regroupTo(b: GraphBuilder, mapped: Mapped, target: Partition, label: string): TensorRef {
+  if (samePartition(mapped.partition, target)) return mapped.ref
+  const oldCuts = boundaries(mapped.partition)
+  let start = 0
+  const sources = target.map((size) => {
+    const source = oldCuts.findIndex((cut) => cut > start)
+    start += size
+    return source
+  })
+  return b.add({ kind: 'regroup', sources }, [mapped.ref], `${label}.regroup`, target)
+}
+
+/** Returns the collapsed graph: same computation, one stored channel per group of identical channels. */
+export function collapseGraph(graph: Graph, options: CollapseOptions = {}): Graph {
+  validateGraph(graph)
+  const b = new GraphBuilder()
+  const mapped: Mapped[] = []
+  const get = (id: number): Mapped => mapped[id]
+
+  for (const node of graph.nodes) {
+    mapped[node.id] = rewriteNode(b, node, get, options)
+  }
+  const result = b.build(get(graph.output).ref)
+  validateGraph(result)
+  return result
+}
+
+function rewriteNode(b: GraphBuilder, node: Node, get: (id: number) => Mapped, options: CollapseOptions): Mapped {
+  const op = node.op
+  switch (op.kind) {
+    case 'input': {
+      // The caller tells us which input planes are identical; otherwise assume all distinct.
+      const partition = options.inputPartition ?? singletons(node.shape[1])
+      const shape = [node.shape[0], partition.length, ...node.shape.slice(2)]
+      return { ref: b.input(shape, partition), partition }
+    }
+    case 'conv2d':
+    case 'linear': {
+      // Constant weight w: every output channel is w * sum over all input channels of the window,
+      // i.e. sum over groups of (w * group size) * window(group): one group of all output channels.
+      const outChannels = op.kind === 'conv2d' ? op.outChannels : op.outFeatures
+      const collapsedOp = op.kind === 'conv2d' ? { ...op, outChannels: 1 } : { ...op, outFeatures: 1 }
+      return { ref: b.add(collapsedOp, [get(node.inputs[0]).ref], node.label, [outChannels]), partition: [outChannels] }
+    }
+    case 'batchnorm':
+    case 'relu':
+    case 'avgpool':
+    case 'zero':
+    case 'globalavgpool': {
+      // Per-channel ops (BN statistics are per channel, so identical channels keep identical statistics).
+      const input = get(node.inputs[0])
+      return { ref: b.add(op, [input.ref], node.label, input.partition), partition: input.partition }
+    }
+    case 'add': {
+      // Elementwise: channel c of the sum is the sum of channel c of each operand; on the common
+      // refinement of the operands' partitions each group is still identical.
+      const inputs = node.inputs.map(get)
+      const partition = refine(inputs.map((m) => m.partition))
+      const refs = inputs.map((m, i) => regroupTo(b, m, partition, `${node.label}.operand${i}`))
+      return { ref: b.add(op, refs, node.label, partition), partition }
+    }
+    default: {
+      // No rule: expand every operand to full width and run the op as is.
+      const refs = node.inputs.map((id, i) => {
+        const input = get(id)
+        return regroupTo(b, input, singletons(input.partition.reduce((x, y) => x + y, 0)), `${node.label}.operand${i}`)
+      })
+      const ref = b.add(op, refs, node.label)
+      return { ref, partition: singletons(node.shape[1] ?? 1) }
+    }
+  }
+}
+
+/** The input planes to feed a collapsed graph: the first channel of each group of a full-width NCHW batch. */
+export function collapseInput(full: Float32Array, shape: readonly number[], partition: Partition): Float32Array {
+  const [n, c, h, w] = shape
+  const plane = h * w
+  const firsts = boundaries(partition).map((cut, i) => cut - partition[i])
+  if (firsts.length > 0 && boundaries(partition)[firsts.length - 1] !== c) throw new Error('partition does not cover the input channels')
+  const out = new Float32Array(n * firsts.length * plane)
+  for (let i = 0; i < n; i++) {
+    firsts.forEach((channel, g) => {
+      out.set(full.subarray((i * c + channel) * plane, (i * c + channel + 1) * plane), (i * firsts.length + g) * plane)
+    })
+  }
+  return out
+}
+
+/** Expands a collapsed [N, groups] output back to [N, channels] by repeating each group. */
+export function expandOutput(data: Float32Array, shape: readonly number[], multiplicity: readonly number[]): Float32Array {
+  const [n, groups] = shape
+  const width = multiplicity.reduce((a, b) => a + b, 0)
+  const out = new Float32Array(n * width)
+  for (let i = 0; i < n; i++) {
+    let at = i * width
+    for (let g = 0; g < groups; g++) {
+      out.fill(data[i * groups + g], at, at + multiplicity[g])
+      at += multiplicity[g]
+    }
+  }
+  return out
+}

@@ -1,0 +1,57 @@
+/** Search spaces the engine can build networks for. */
+export type SpaceId = 'nb201'
+
+/** Datasets of NAS-Bench-201; they fix the class count and the image size. */
+export type DatasetId = 'cifar10' | 'cifar100' | 'ImageNet16-120'
+
+/** Minibatch sources that need no download (metric.md section 3). */
+export type InputSource = 'grey' | 'normal' | 'uniform' | 'uniform-pos'
+
+/** `collapsed`: width-collapse rewrite on typed-array kernels; `full`: full-width network on TensorFlow.js. */
+export type EngineId = 'collapsed' | 'full'
+
+/** Execution backends a user can ask for; `auto` picks the best one available. */
+export type BackendId = 'auto' | 'ts' | 'tfjs-wasm' | 'tfjs-cpu' | 'tfjs-node' | 'tfjs-node-gpu'
+
+/** The two constant shared weights of one epsilon score. */
+export type WeightPair = readonly [number, number]
+
+/** Everything that changes a score except the architecture itself: the cache key minus the arch id. */
+export interface ScoreConfig {
+  space: SpaceId
+  dataset: DatasetId
+  input: InputSource
+  /** Seed of the minibatch (ignored by the deterministic grey source but still part of the key). */
+  inputSeed: number
+  batchSize: number
+  weights: WeightPair
+  engine: EngineId
+}
+
+/** Why a score is NaN; stored beside the NULL so NaN is never silent. */
+export type NanReason =
+  | 'outputs-constant'
+  | 'outputs-nonfinite'
+  | 'no-entries-left'
+  | 'zero-mean'
+
+/** One scored architecture. `epsilon` is null exactly when the score is NaN. */
+export interface ScoreResult {
+  arch: string
+  epsilon: number | null
+  nanReason: NanReason | null
+  /** Milliseconds spent computing it (0 when it came from the cache or from a duplicate). */
+  ms: number
+}
+
+/** Dataset facts fixed by NAS-Bench-201. */
+export const DATASETS: Record<DatasetId, { classes: number; imageSize: number }> = {
+  cifar10: { classes: 10, imageSize: 32 },
+  cifar100: { classes: 100, imageSize: 32 },
+  'ImageNet16-120': { classes: 120, imageSize: 16 },
+}
+
+/** Default weight pairs per search space (paper Table 8). */
+export const DEFAULT_WEIGHTS: Record<SpaceId, WeightPair> = {
+  nb201: [1e-7, 1],
+}

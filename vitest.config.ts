@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config'
+
+// Tests run in plain Node: everything but the thin Electron shell must be importable here.
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts', 'src/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+})
