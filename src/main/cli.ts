@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander'
+import { scoreCommand } from './cli/score-command.ts'
+import { statsCommand } from './cli/stats-command.ts'
+import { EpsinasError, type ErrorCode } from '../shared/errors.ts'
+
+/** Exit status per error kind: 2 for bad input (fix the command), 130 for cancelled, 1 otherwise. */
+function exitCode(code: ErrorCode): number {
+  if (code === 'CANCELLED') return 130
+  return code.startsWith('BAD_') ? 2 : 1
+}
+
+/** The headless entry: runs one command and returns the process exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('epsinas')
+    .description('epsilon zero-cost NAS metric: score architectures, correlate with accuracy')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .addCommand(scoreCommand())
+    .addCommand(statsCommand())
+  for (const command of program.commands) command.exitOverride()
+  try {
+    await program.parseAsync(argv as string[])
+    return 0
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2
+    if (error instanceof EpsinasError) {
+      process.stderr.write(`epsinas: ${error.message}\n`)
+      return exitCode(error.code)
+    }
+    process.stderr.write(`epsinas: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    return 1
+  }
+}

@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises'
+import { SeededRandom } from '../core/random.ts'
+import { normalizeArch } from '../core/scoring/index.ts'
+import { enumerateNb201 } from '../core/spaces/nb201/index.ts'
+import type { SpaceId } from '../../shared/types.ts'
+import { EpsinasError } from '../../shared/errors.ts'
+
+/** How the user picked architectures on the command line. */
+export type ArchSelection = { kind: 'file'; path: string } | { kind: 'all' } | { kind: 'sample'; limit: number; seed: number }
+
+/** Every architecture of a space, in the benchmark's index order. */
+export function allArchs(space: SpaceId): string[] {
+  switch (space) {
+    case 'nb201':
+      return enumerateNb201()
+    default:
+      throw new EpsinasError('BAD_ARGUMENT', `unknown search space '${String(space)}'`)
+  }
+}
+
+/** The archs of a selection, validated: a malformed line of a file is reported with its line number. */
+export async function selectArchs(space: SpaceId, selection: ArchSelection): Promise<string[]> {
+  switch (selection.kind) {
+    case 'all':
+      return allArchs(space)
+    case 'sample': {
+      const all = allArchs(space)
+      return new SeededRandom(selection.seed).sampleWithoutReplacement(all.length, selection.limit).map((i) => all[i])
+    }
+    case 'file':
+      return readArchFile(space, selection.path)
+  }
+}
+
+/** One arch per line; blank lines and lines starting with # are skipped. */
+async function readArchFile(space: SpaceId, path: string): Promise<string[]> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new EpsinasError('BAD_FILE', `cannot read architectures from ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+  }
+  const archs: string[] = []
+  text.split(/\r?\n/).forEach((line, index) => {
+    const trimmed = line.trim()
+    if (trimmed === '' || trimmed.startsWith('#')) return
+    try {
+      archs.push(normalizeArch(space, trimmed))
+    } catch (error) {
+      if (error instanceof EpsinasError) throw new EpsinasError(error.code, `${path} line ${index + 1}: ${error.message}`)
+      throw error
+    }
+  })
+  if (archs.length === 0) throw new EpsinasError('BAD_FILE', `${path} contains no architectures (one arch string per line)`)
+  return archs
+}

@@ -1,0 +1,72 @@
+import { writeFile } from 'node:fs/promises'
+import type { ScoreRequest, ScoreSummary } from '../services/scoring.ts'
+import { DATASETS } from '../../shared/types.ts'
+import { EpsinasError } from '../../shared/errors.ts'
+
+const CSV_COLUMNS = [
+  'arch', 'epsilon', 'nan_reason', 'source', 'canonical', 'ms',
+  'space', 'dataset', 'classes', 'image_size', 'input', 'input_seed', 'batch_size', 'w_low', 'w_high', 'engine',
+] as const
+
+/** Writes the rows as CSV (header + one line per arch, empty epsilon for NaN) or as JSON, by extension. */
+export async function writeScores(path: string, request: ScoreRequest, summary: ScoreSummary): Promise<void> {
+  const text = path.toLowerCase().endsWith('.json') ? toJson(request, summary) : toCsv(request, summary)
+  try {
+    await writeFile(path, text)
+  } catch (error) {
+    throw new EpsinasError('BAD_FILE', `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+  }
+}
+
+function keyFields(request: ScoreRequest, summary: ScoreSummary) {
+  const { classes, imageSize } = DATASETS[request.dataset]
+  return {
+    space: request.space,
+    dataset: request.dataset,
+    classes,
+    image_size: imageSize,
+    input: request.input,
+    input_seed: request.inputSeed,
+    batch_size: request.batchSize,
+    w_low: request.weights[0],
+    w_high: request.weights[1],
+    engine: summary.engine,
+  }
+}
+
+function toCsv(request: ScoreRequest, summary: ScoreSummary): string {
+  const key = keyFields(request, summary)
+  const lines = [CSV_COLUMNS.join(',')]
+  for (const row of summary.rows) {
+    const values: Record<(typeof CSV_COLUMNS)[number], string | number> = {
+      ...key,
+      arch: row.arch,
+      epsilon: row.epsilon ?? '',
+      nan_reason: row.nanReason ?? '',
+      source: row.source,
+      canonical: row.canonical ?? '',
+      ms: row.ms.toFixed(1),
+    }
+    lines.push(CSV_COLUMNS.map((column) => csvField(String(values[column]))).join(','))
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** NB201 arch strings contain no comma or quote, but other spaces' ids may. */
+function csvField(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+function toJson(request: ScoreRequest, summary: ScoreSummary): string {
+  const { rows, failed, ...totals } = summary
+  return `${JSON.stringify(
+    {
+      config: keyFields(request, summary),
+      summary: { ...totals, failed: failed.length },
+      failed,
+      scores: rows.map((row) => ({ arch: row.arch, epsilon: row.epsilon, nan_reason: row.nanReason, source: row.source, canonical: row.canonical, ms: row.ms })),
+    },
+    null,
+    1,
+  )}\n`
+}

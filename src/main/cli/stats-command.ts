@@ -1,0 +1,69 @@
+import { writeFile } from 'node:fs/promises'
+import { Command, Option } from 'commander'
+import { computeEpsilonStats, type EpsilonStats } from '../core/stats/index.ts'
+import { normalizeArch } from '../core/scoring/index.ts'
+import { joinScoresWithAccuracies, readAccuraciesFile, readScoresFile } from '../services/score-files.ts'
+import type { SpaceId } from '../../shared/types.ts'
+import { EpsinasError } from '../../shared/errors.ts'
+
+interface StatsOptions {
+  space: SpaceId
+  scores: string
+  accuracies: string
+  json?: string
+}
+
+/** `epsinas stats`: the statistics of metric.md section 5 for a scores file against an accuracies file. */
+export function statsCommand(): Command {
+  return new Command('stats')
+    .description('correlate epsilon scores with trained accuracies (Spearman, Kendall, top-10%, top-64)')
+    .addOption(new Option('--space <space>', 'search space of the arch ids').choices(['nb201']).default('nb201'))
+    .requiredOption('--scores <file>', 'scores (CSV with arch,epsilon or the JSON written by epsinas score)')
+    .requiredOption('--accuracies <file>', 'accuracies CSV with header arch,accuracy')
+    .option('--json <file>', 'also write the statistics as JSON')
+    .action(async (options: StatsOptions) => {
+      await runStats(options)
+    })
+}
+
+async function runStats(options: StatsOptions): Promise<void> {
+  const normalize = (arch: string): string => normalizeArch(options.space, arch)
+  const scores = await readScoresFile(options.scores, { normalizeArch: normalize })
+  const accuracies = await readAccuraciesFile(options.accuracies, { normalizeArch: normalize })
+  const joined = joinScoresWithAccuracies(scores, accuracies)
+  if (joined.archs.length === 0) {
+    throw new EpsinasError('BAD_FILE', `no architecture of ${options.scores} appears in ${options.accuracies}`)
+  }
+  const stats = computeEpsilonStats(joined.scores, joined.accuracies)
+  const notes: string[] = []
+  if (joined.onlyInScores > 0) notes.push(`${joined.onlyInScores} scored architectures have no accuracy and are left out`)
+  if (joined.onlyInAccuracies > 0) notes.push(`${joined.onlyInAccuracies} architectures with an accuracy have no score`)
+  process.stdout.write(`${formatStatsTable(stats)}\n${notes.map((note) => `note: ${note}\n`).join('')}`)
+  if (options.json) {
+    try {
+      await writeFile(options.json, `${JSON.stringify(stats, null, 1)}\n`)
+    } catch (error) {
+      throw new EpsinasError('BAD_FILE', `cannot write ${options.json}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+    }
+  }
+}
+
+const ROWS: ReadonlyArray<[keyof EpsilonStats, string, number]> = [
+  ['n', 'architectures used (n)', 0],
+  ['nan', 'dropped (NaN score or accuracy)', 0],
+  ['spearman', 'Spearman rho', 3],
+  ['kendall', 'Kendall tau-b', 3],
+  ['spearman_top10', 'Spearman rho, top-10% accuracy', 3],
+  ['kendall_top10', 'Kendall tau-b, top-10% accuracy', 3],
+  ['top10_top10', 'top-10% score in top-10% accuracy (%)', 1],
+  ['top64_top5', 'top-64 score in top-5% accuracy', 0],
+]
+
+/** Two aligned columns; undefined values print as n/a. */
+export function formatStatsTable(stats: EpsilonStats): string {
+  const width = Math.max(...ROWS.map(([, label]) => label.length))
+  return ROWS.map(([key, label, digits]) => {
+    const value = stats[key]
+    return `${label.padEnd(width)}  ${value === null ? 'n/a' : value.toFixed(digits)}`
+  }).join('\n')
+}

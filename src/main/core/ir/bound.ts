@@ -1,0 +1,72 @@
+import type { Graph } from './graph.ts'
+import { originalChannels } from './graph.ts'
+
+/**
+ * Upper bounds on |value| of every tensor of a graph under epsilon's initialisation, by interval
+ * reasoning per op. Used to prove that no inf or NaN can appear in a forward pass, which is exactly
+ * when `x * 0` equals 0 and dropping `none` edges (the canonical form) changes no bit.
+ *
+ * The key fact: train-mode BatchNorm output is gamma * (x - mean) / sqrt(var + eps), and for M
+ * values |x_i - mean| <= sqrt(M - 1) * sqrt(var) (equality when one value differs), so a BN output is
+ * bounded by |w| * sqrt(M - 1) whatever its input, as long as that input is finite and its square
+ * does not overflow float32 (checked with SQUARE_LIMIT).
+ */
+
+/** Bounds above this are treated as a possible overflow; far below float32's 3.4e38 to absorb rounding. */
+const LIMIT = 1e30
+/** BN squares its input to compute the variance: keep |x|^2 well under float32's range. */
+const SQUARE_LIMIT = 1e18
+
+/** Largest |value| any node can take, or Infinity when overflow cannot be ruled out. */
+export function magnitudeBound(graph: Graph, weight: number, inputBound: number): number {
+  const w = Math.abs(Math.fround(weight))
+  const bounds = new Array<number>(graph.nodes.length)
+  let worst = 0
+  for (const node of graph.nodes) {
+    const inputs = node.inputs.map((i) => bounds[i])
+    const x = inputs[0]
+    const op = node.op
+    let bound: number
+    switch (op.kind) {
+      case 'input':
+        bound = inputBound
+        break
+      case 'conv2d': {
+        const fanIn = originalChannels(graph.nodes[node.inputs[0]]) * op.kernel * op.kernel
+        bound = x * w * fanIn
+        break
+      }
+      case 'linear':
+        bound = x * w * originalChannels(graph.nodes[node.inputs[0]])
+        break
+      case 'batchnorm': {
+        if (!(x <= SQUARE_LIMIT)) return Number.POSITIVE_INFINITY
+        const [n, , h, wd] = graph.nodes[node.inputs[0]].shape
+        // A factor of 2 covers float32 rounding of the mean and variance.
+        bound = 2 * w * Math.sqrt(Math.max(n * (h ?? 1) * (wd ?? 1) - 1, 1))
+        break
+      }
+      case 'relu':
+      case 'avgpool':
+      case 'globalavgpool':
+      case 'regroup':
+        bound = x
+        break
+      case 'zero':
+        bound = 0
+        break
+      case 'add':
+        bound = inputs.reduce((a, b) => a + b, 0)
+        break
+    }
+    if (!(bound <= LIMIT)) return Number.POSITIVE_INFINITY
+    bounds[node.id] = bound
+    worst = Math.max(worst, bound)
+  }
+  return worst
+}
+
+/** True when no intermediate value of the forward pass can be inf or NaN (for any input bounded by inputBound). */
+export function provablyFinite(graph: Graph, weight: number, inputBound: number): boolean {
+  return Number.isFinite(magnitudeBound(graph, weight, inputBound))
+}

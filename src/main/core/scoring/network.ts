@@ -1,0 +1,53 @@
+import type { Graph } from '../ir/graph.ts'
+import { provablyFinite } from '../ir/bound.ts'
+import { buildNb201Network, nb201CanonicalKey, normalizeNb201Arch } from '../spaces/nb201/index.ts'
+import { DATASETS, type DatasetId, type SpaceId, type WeightPair } from '../../../shared/types.ts'
+import { EpsinasError } from '../../../shared/errors.ts'
+
+/** What fixes the network of one architecture, apart from the weights. */
+export interface NetworkSpec {
+  space: SpaceId
+  dataset: DatasetId
+  batchSize: number
+}
+
+/** `literal`: the reference network op for op; `pruned`: its canonical form (see canonical.ts). */
+export type NetworkForm = 'literal' | 'pruned'
+
+/** The full-width network of one architecture. Throws BAD_ARCH for a malformed arch. */
+export function buildNetwork(arch: string, spec: NetworkSpec, form: NetworkForm): Graph {
+  switch (spec.space) {
+    case 'nb201': {
+      const { classes, imageSize } = DATASETS[spec.dataset]
+      return buildNb201Network(arch, { batchSize: spec.batchSize, imageSize, classes, form })
+    }
+    default:
+      throw new EpsinasError('BAD_ARGUMENT', `unknown search space '${String(spec.space)}'`)
+  }
+}
+
+/** The arch in its normal written form (the cache key), or BAD_ARCH. */
+export function normalizeArch(space: SpaceId, arch: string): string {
+  switch (space) {
+    case 'nb201':
+      return normalizeNb201Arch(arch)
+    default:
+      throw new EpsinasError('BAD_ARGUMENT', `unknown search space '${String(space)}'`)
+  }
+}
+
+/**
+ * The canonical id under which `arch` may share its score with other archs, or null when sharing
+ * is not provably exact: the canonical form drops `x * 0` terms, which equal 0 only for finite x,
+ * so it is used only when the literal network provably stays finite at both weights.
+ */
+export function shareableCanonicalKey(arch: string, spec: NetworkSpec, weights: WeightPair, inputBound: number): string | null {
+  const literal = buildNetwork(arch, spec, 'literal')
+  if (!weights.every((w) => provablyFinite(literal, w, inputBound))) return null
+  switch (spec.space) {
+    case 'nb201':
+      return nb201CanonicalKey(arch)
+    default:
+      return null
+  }
+}

@@ -1,0 +1,41 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { nb201ArchAt } from '../../src/main/core/spaces/nb201/index.ts'
+import { epsinas, tempDir } from './helpers.ts'
+
+describe('epsinas stats', () => {
+  let dir: string
+  let cleanup: () => void
+  beforeAll(() => ({ dir, cleanup } = tempDir()))
+  afterAll(() => cleanup())
+
+  test('prints the section-5 table and writes the JSON keys, NaN scores counted', () => {
+    // 100 archs; accuracy = index, epsilon = index except two reversed pairs and one NaN.
+    const archs = Array.from({ length: 100 }, (_, i) => nb201ArchAt(i * 7))
+    const epsilon = archs.map((_, i) => (i === 10 ? '' : String(i === 20 ? 21 : i === 21 ? 20 : i)))
+    writeFileSync(join(dir, 'scores.csv'), `arch,epsilon\n${archs.map((a, i) => `${a},${epsilon[i]}`).join('\n')}\n`)
+    writeFileSync(join(dir, 'acc.csv'), `arch,accuracy\n${archs.map((a, i) => `${a},${i}`).join('\n')}\n`)
+    const json = join(dir, 'stats.json')
+    const run = epsinas(['stats', '--scores', join(dir, 'scores.csv'), '--accuracies', join(dir, 'acc.csv'), '--json', json])
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(run.stdout).toMatch(/architectures used \(n\)\s+99/)
+    expect(run.stdout).toMatch(/dropped \(NaN score or accuracy\)\s+1/)
+    const stats = JSON.parse(readFileSync(json, 'utf8')) as Record<string, number | null>
+    expect(Object.keys(stats).sort()).toEqual(['kendall', 'kendall_top10', 'n', 'nan', 'spearman', 'spearman_top10', 'top10_top10', 'top64_top5'])
+    expect(stats.n).toBe(99)
+    expect(stats.nan).toBe(1)
+    // One swapped adjacent pair among 99: tau-b = 1 - 2 * 1 / C(99, 2).
+    expect(stats.kendall).toBeCloseTo(1 - 2 / ((99 * 98) / 2), 12)
+    expect(stats.spearman).toBeCloseTo(1 - (6 * 2) / (99 * (99 * 99 - 1)), 12)
+    expect(stats.top10_top10).toBe(100)
+  })
+
+  test('a missing accuracies file is a clear error', () => {
+    writeFileSync(join(dir, 's.csv'), `arch,epsilon\n${nb201ArchAt(1)},0.5\n`)
+    const run = epsinas(['stats', '--scores', join(dir, 's.csv'), '--accuracies', join(dir, 'nope.csv')])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('nope.csv')
+  })
+})
