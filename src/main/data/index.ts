@@ -15,7 +15,7 @@ const SOURCES: Record<InputSource, MinibatchSource> = {
 
 /** The minibatch source behind an input name; unknown names get a BAD_ARGUMENT error listing the valid ones. */
 export function minibatchSource(input: string): MinibatchSource {
-  const source = SOURCES[input as InputSource]
+  const source = Object.hasOwn(SOURCES, input) ? SOURCES[input as InputSource] : undefined
   if (!source) throw new EpsinasError('BAD_ARGUMENT', `unknown input source '${input}' (expected one of ${Object.keys(SOURCES).join(', ')})`)
   return source
 }

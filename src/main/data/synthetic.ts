@@ -33,7 +33,15 @@ function seededSource(id: string, draw: (random: SeededRandom) => number): Minib
 
 /** Random normal N(0, 1), seeded. */
 export const normalSource = seededSource('normal', (r) => r.nextNormal())
+/** Draws until the float32-rounded value is strictly inside (low, high): rounding can reach the ends. */
+function openInterval(draw: () => number, low: number, high: number): number {
+  for (;;) {
+    const x = Math.fround(draw())
+    if (x > low && x < high) return x
+  }
+}
+
 /** Random uniform on (-1, 1), seeded. */
-export const uniformSource = seededSource('uniform', (r) => 2 * r.nextFloat() - 1)
+export const uniformSource = seededSource('uniform', (r) => openInterval(() => 2 * r.nextFloat() - 1, -1, 1))
 /** Random uniform on (0, 1), seeded. */
-export const uniformPositiveSource = seededSource('uniform-pos', (r) => r.nextFloat())
+export const uniformPositiveSource = seededSource('uniform-pos', (r) => openInterval(() => r.nextFloat(), 0, 1))
