@@ -1,0 +1,3 @@
+export { openStore } from './store.ts'
+export { LATEST_VERSION, MIGRATIONS, migrate, type Migration } from './migrations.ts'
+export type { ConfigSummary, ScoreConfigKey, ScoreStore, StoredScore } from './types.ts'

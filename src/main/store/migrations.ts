@@ -1,0 +1,88 @@
+import type { Database } from 'better-sqlite3'
+
+/** One schema step. `version` is the `PRAGMA user_version` the file is at once `sql` has run. */
+export interface Migration {
+  version: number
+  description: string
+  sql: string
+}
+
+/**
+ * Every schema step, oldest first. Append only: a shipped migration is never edited, because
+ * files already migrated past it would silently differ from new ones.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'score cache: score_configs and scores',
+    sql: `
+      CREATE TABLE score_configs (
+        id          INTEGER PRIMARY KEY,
+        space       TEXT    NOT NULL,
+        dataset     TEXT    NOT NULL,
+        classes     INTEGER NOT NULL,
+        image_size  INTEGER NOT NULL,
+        input       TEXT    NOT NULL,
+        input_seed  INTEGER NOT NULL,
+        batch_size  INTEGER NOT NULL,
+        w_low       REAL    NOT NULL,
+        w_high      REAL    NOT NULL,
+        engine      TEXT    NOT NULL,
+        created_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        UNIQUE (space, dataset, classes, image_size, input, input_seed, batch_size, w_low, w_high, engine)
+      );
+
+      -- WITHOUT ROWID: the primary key is the only access path, so the table is its own index.
+      CREATE TABLE scores (
+        config_id   INTEGER NOT NULL REFERENCES score_configs(id),
+        arch        TEXT    NOT NULL,
+        epsilon     REAL,
+        nan_reason  TEXT,
+        ms          REAL    NOT NULL,
+        canonical   TEXT,
+        created_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (config_id, arch),
+        -- NaN is never silent: a NULL epsilon always carries its reason, a number never does.
+        CHECK ((epsilon IS NULL) = (nan_reason IS NOT NULL))
+      ) WITHOUT ROWID;
+    `,
+  },
+]
+
+/** The schema version this build writes; a file above it comes from a newer app. */
+export const LATEST_VERSION: number = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1].version
+
+/**
+ * Brings `db` from its `user_version` up to the last of `migrations`, one transaction per step
+ * so a failing step leaves the file at the previous version rather than half-migrated.
+ * Throws a plain Error (the caller adds the path) when the file is newer than `migrations`.
+ */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): void {
+  checkOrder(migrations)
+  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current > latest) {
+    throw new Error(
+      `its schema version ${current} is newer than this app supports (${latest}); update the app or use another cache file`,
+    )
+  }
+  for (const step of migrations) {
+    if (step.version <= current) continue
+    db.transaction(() => {
+      // Re-read under the write lock: another process opening the same file may have just run this step.
+      if ((db.pragma('user_version', { simple: true }) as number) >= step.version) return
+      db.exec(step.sql)
+      // user_version lives in the file header, which is written inside the transaction.
+      db.pragma(`user_version = ${step.version}`)
+    }).immediate()
+  }
+}
+
+/** Versions must run 1, 2, 3, ... so `user_version` alone says which steps a file has had. */
+function checkOrder(migrations: readonly Migration[]): void {
+  migrations.forEach((step, index) => {
+    if (step.version !== index + 1) {
+      throw new Error(`migration list is broken: entry ${index} has version ${step.version}, expected ${index + 1}`)
+    }
+  })
+}
