@@ -28,7 +28,7 @@ describe('openStore', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
       expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
       const tables = db.prepare<[], string>(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all()
-      expect(tables).toEqual(['score_configs', 'scores'])
+      expect(tables).toEqual(['job_archs', 'job_failures', 'jobs', 'score_configs', 'scores', 'sweep_results'])
     } finally {
       db.close()
     }

@@ -1,10 +1,12 @@
 import { Command, Option } from 'commander'
 import { openStore } from '../store/index.ts'
-import { scoreArchitectures, type ScoreRequest, type ScoreSummary } from '../services/scoring.ts'
-import { parseWeightPair } from '../services/score-parameters.ts'
+import { checkScoreParameters, parseWeightPair } from '../services/score-parameters.ts'
+import { checkEngineRequest } from '../core/scoring/index.ts'
+import { createJob } from '../jobs/job-runner.ts'
+import type { JobSpec } from '../jobs/job-spec.ts'
+import { failUnlessDone, runJobInForeground } from './run-job.ts'
 import { defaultDatabasePath } from '../services/paths.ts'
 import { selectArchs, type ArchSelection } from './arch-selection.ts'
-import { createProgressBar, formatDuration } from './progress.ts'
 import { writeScores } from './score-output.ts'
 import { parseInteger } from './parse.ts'
 import { DEFAULT_WEIGHTS, type BackendId, type DatasetId, type EngineId, type InputSource, type SpaceId } from '../../shared/types.ts'
@@ -32,7 +34,7 @@ interface ScoreOptions {
 /** `epsinas score`: scores architectures with the cache, a progress bar and a summary. */
 export function scoreCommand(): Command {
   return new Command('score')
-    .description('score architectures with epsilon (default: all of NAS-Bench-201, grey input, cached)')
+    .description('score architectures with epsilon as a resumable job (default: all of NAS-Bench-201, grey input, cached)')
     .addOption(new Option('--space <space>', 'search space').choices(['nb201']).default('nb201'))
     .option('--archs <file>', 'file with one architecture per line')
     .option('--all', 'every architecture of the space (the default without --archs or --limit)')
@@ -66,49 +68,29 @@ async function runScore(options: ScoreOptions): Promise<void> {
   // Everything the user typed is checked before the cache is opened or anything is computed.
   const weights = options.weights === undefined ? DEFAULT_WEIGHTS[options.space] : parseWeightPair(options.weights)
   const archs = await selectArchs(options.space, selection(options))
-  const request: ScoreRequest = {
+  const spec: JobSpec = {
+    kind: 'score',
     space: options.space,
-    archs,
     dataset: options.dataset,
     input: options.input,
     inputSeed: options.inputSeed,
     batchSize: options.batch,
-    weights,
     engine: options.engine,
     backend: options.backend,
     workers: options.workers,
+    pairs: [weights],
   }
+  checkScoreParameters(spec)
+  checkEngineRequest(spec.engine, spec.backend)
   const store = openStore(options.db)
-  const abort = new AbortController()
-  const onSigint = (): void => abort.abort()
-  process.once('SIGINT', onSigint)
-  const bar = options.progress ? createProgressBar('scoring') : null
-  let summary: ScoreSummary
   try {
-    summary = await scoreArchitectures(request, { store, signal: abort.signal, onProgress: (p) => bar?.update(p) })
+    const jobId = createJob(store, spec, archs)
+    process.stderr.write(`job ${jobId}: scoring ${archs.length} architectures (cache ${store.path})\n`)
+    const outcome = await runJobInForeground(store, jobId, { progress: options.progress })
+    if (options.out) await writeScores(options.out, spec, outcome.summary)
+    process.stderr.write(options.out ? `scores written to ${options.out}\n` : `use --out FILE.csv to export the scores (or epsinas jobs show ${jobId})\n`)
+    failUnlessDone(outcome)
   } finally {
-    bar?.stop()
-    process.off('SIGINT', onSigint)
     store.close()
   }
-  if (options.out) await writeScores(options.out, request, summary)
-  process.stderr.write(`${describeSummary(summary, options)}\n`)
-  if (summary.cancelled) throw new EpsinasError('CANCELLED', `cancelled: ${summary.computed + summary.shared} new scores were stored; run the same command again to resume`)
-  if (summary.failed.length > 0) {
-    const first = summary.failed[0]
-    throw new EpsinasError('WORKER_FAILED', `${summary.failed.length} architectures failed, first ${first.arch}: ${first.error.message}`)
-  }
-}
-
-/** The end-of-run summary: what was scored, cached, NaN; wall time and rate. */
-export function describeSummary(summary: ScoreSummary, options: Pick<ScoreOptions, 'db' | 'out'>): string {
-  const scored = summary.computed + summary.shared
-  const lines = [
-    `${summary.total} architectures: ${scored} scored now (${summary.computed} networks computed, ${summary.shared} shared an identical network), ` +
-      `${summary.cached} from the cache, ${summary.nan} NaN, ${summary.failed.length} failed`,
-    `wall ${formatDuration(summary.wallMs / 1000)} (${(summary.wallMs / 1000).toFixed(1)} s), ${summary.archsPerSecond.toFixed(1)} archs/s, engine ${summary.engine}, backend ${summary.backendReason}`,
-  ]
-  if (scored === 0 && summary.failed.length === 0 && !summary.cancelled) lines.push(`nothing to compute: every score was already in the cache (${options.db})`)
-  lines.push(options.out ? `scores written to ${options.out}` : `cache: ${options.db} (use --out FILE.csv to export the scores)`)
-  return lines.join('\n')
 }

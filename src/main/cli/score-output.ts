@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises'
-import type { ScoreRequest, ScoreSummary } from '../services/scoring.ts'
+import type { ScorePairsSummary } from '../services/scoring.ts'
+import type { JobSpec } from '../jobs/job-spec.ts'
 import { DATASETS } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 
@@ -8,8 +9,8 @@ const CSV_COLUMNS = [
   'space', 'dataset', 'classes', 'image_size', 'input', 'input_seed', 'batch_size', 'w_low', 'w_high', 'engine',
 ] as const
 
-/** Writes the rows as CSV (header + one line per arch, empty epsilon for NaN) or as JSON, by extension. */
-export async function writeScores(path: string, request: ScoreRequest, summary: ScoreSummary): Promise<void> {
+/** Writes the rows of the first (for a score job, only) weight pair as CSV (header + one line per arch, empty epsilon for NaN) or as JSON, by extension. */
+export async function writeScores(path: string, request: JobSpec, summary: ScorePairsSummary): Promise<void> {
   const text = path.toLowerCase().endsWith('.json') ? toJson(request, summary) : toCsv(request, summary)
   try {
     await writeFile(path, text)
@@ -18,7 +19,7 @@ export async function writeScores(path: string, request: ScoreRequest, summary: 
   }
 }
 
-function keyFields(request: ScoreRequest, summary: ScoreSummary) {
+function keyFields(request: JobSpec, summary: ScorePairsSummary) {
   const { classes, imageSize } = DATASETS[request.dataset]
   return {
     space: request.space,
@@ -28,16 +29,16 @@ function keyFields(request: ScoreRequest, summary: ScoreSummary) {
     input: request.input,
     input_seed: request.inputSeed,
     batch_size: request.batchSize,
-    w_low: request.weights[0],
-    w_high: request.weights[1],
+    w_low: summary.pairs[0].weights[0],
+    w_high: summary.pairs[0].weights[1],
     engine: summary.engine,
   }
 }
 
-function toCsv(request: ScoreRequest, summary: ScoreSummary): string {
+function toCsv(request: JobSpec, summary: ScorePairsSummary): string {
   const key = keyFields(request, summary)
   const lines = [CSV_COLUMNS.join(',')]
-  for (const row of summary.rows) {
+  for (const row of summary.pairs[0].rows) {
     const values: Record<(typeof CSV_COLUMNS)[number], string | number> = {
       ...key,
       arch: row.arch,
@@ -57,8 +58,10 @@ function csvField(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
-function toJson(request: ScoreRequest, summary: ScoreSummary): string {
-  const { rows, failed, ...totals } = summary
+function toJson(request: JobSpec, summary: ScorePairsSummary): string {
+  const { rows, weights: _weights, ...counts } = summary.pairs[0]
+  const totals = { total: summary.archs.length, ...counts, cancelled: summary.cancelled, wallMs: summary.wallMs, engine: summary.engine, backendReason: summary.backendReason }
+  const failed = summary.failed
   return `${JSON.stringify(
     {
       config: keyFields(request, summary),

@@ -1,35 +1,49 @@
 import { runGraphTs } from '../core/backends/ts/interpreter.ts'
 import { BufferPool } from '../core/backends/ts/pool.ts'
 import { loadTfjs, runGraphTfjs } from '../core/backends/tfjs/index.ts'
-import { buildNetwork, prepareNetwork, scorePrepared, type EngineChoice, type ForwardRunner, type NetworkForm } from '../core/scoring/index.ts'
+import { epsilonFromOutputs } from '../core/epsilon/epsilon.ts'
+import { buildNetwork, prepareNetwork, type EngineChoice, type ForwardRunner, type NetworkForm } from '../core/scoring/index.ts'
 import { minibatchSource, type Minibatch } from '../data/index.ts'
-import { DATASETS, type DatasetId, type InputSource, type NanReason, type SpaceId, type WeightPair } from '../../shared/types.ts'
+import { DATASETS, type DatasetId, type InputSource, type NanReason, type SpaceId } from '../../shared/types.ts'
 import { EpsinasError, serializeError, type SerializedError } from '../../shared/errors.ts'
 
-/** A configuration with its engine resolved to a concrete backend: everything a worker needs besides the archs. */
-export interface ResolvedScoreConfig {
+/** Everything that fixes a network's outputs except the weight, with the engine resolved to a backend. */
+export interface ResolvedBaseConfig {
   space: SpaceId
   dataset: DatasetId
   input: InputSource
   inputSeed: number
   batchSize: number
-  weights: WeightPair
   engine: EngineChoice
 }
 
-/** One unit of work for a scoring worker: a few archs under one configuration. */
+/**
+ * One unit of work for a scoring worker: a few archs, each scored under some of `pairs`. Every
+ * distinct weight runs one forward pass per arch, however many pairs use it (a sweep over n
+ * exponents needs n passes per arch, not n * (n - 1)).
+ */
 export interface ScoreTask {
-  config: ResolvedScoreConfig
-  items: ReadonlyArray<{ arch: string; form: NetworkForm }>
+  config: ResolvedBaseConfig
+  weights: readonly number[]
+  /** Pairs as indices into `weights`. */
+  pairs: ReadonlyArray<readonly [number, number]>
+  items: ReadonlyArray<{ arch: string; form: NetworkForm; pairs: readonly number[] }>
+}
+
+/** Score of one arch under one pair (index into the task's pairs). */
+export interface PairScore {
+  pair: number
+  epsilon: number | null
+  nanReason: NanReason | null
 }
 
 /** Outcome of one arch of a task; an arch that fails does not fail the others. */
 export type ScoreTaskResult =
-  | { arch: string; ok: true; epsilon: number | null; nanReason: NanReason | null; ms: number }
+  | { arch: string; ok: true; scores: PairScore[]; ms: number }
   | { arch: string; ok: false; error: SerializedError }
 
 /** The minibatch of a configuration: same config, same bits, in every worker. */
-export function loadMinibatch(config: Pick<ResolvedScoreConfig, 'dataset' | 'input' | 'inputSeed' | 'batchSize'>): Promise<Minibatch> {
+export function loadMinibatch(config: Pick<ResolvedBaseConfig, 'dataset' | 'input' | 'inputSeed' | 'batchSize'>): Promise<Minibatch> {
   const { imageSize } = DATASETS[config.dataset]
   return Promise.resolve(minibatchSource(config.input).load([config.batchSize, 3, imageSize, imageSize], config.inputSeed))
 }
@@ -44,6 +58,14 @@ async function runnerFor(engine: EngineChoice): Promise<ForwardRunner> {
   return (graph, input, weight) => runGraphTfjs(runtime, graph, input, weight)
 }
 
+/**
+ * Fault injection for the crash-recovery tests: a worker asked to score the arch named in
+ * EPSINAS_FAULT_KILL_WORKER exits abruptly, as a worker killed by a native crash or OOM would.
+ */
+function injectFault(arch: string): void {
+  if (process.env.EPSINAS_FAULT_KILL_WORKER === arch) process.exit(70)
+}
+
 /** Scores every arch of a task in this thread. */
 export async function runScoreTask(task: ScoreTask): Promise<ScoreTaskResult[]> {
   const { config } = task
@@ -56,13 +78,26 @@ export async function runScoreTask(task: ScoreTask): Promise<ScoreTaskResult[]> 
   const batch = await minibatch
   const run = await runnerFor(config.engine)
   const spec = { space: config.space, dataset: config.dataset, batchSize: config.batchSize }
-  return task.items.map(({ arch, form }): ScoreTaskResult => {
+  return task.items.map(({ arch, form, pairs }): ScoreTaskResult => {
     const started = performance.now()
     try {
+      injectFault(arch)
       const prepared = prepareNetwork(buildNetwork(arch, spec, form), batch, config.engine.engine)
-      const score = scorePrepared(prepared, config.weights, run)
-      const epsilon = score.nanReason === null ? score.value : null
-      return { arch, ok: true, epsilon, nanReason: score.nanReason, ms: performance.now() - started }
+      const outputs = new Map<number, Float32Array>()
+      const outputAt = (weightIndex: number): Float32Array => {
+        let output = outputs.get(weightIndex)
+        if (!output) {
+          output = prepared.fullOutput(run(prepared.graph, prepared.input, task.weights[weightIndex]))
+          outputs.set(weightIndex, output)
+        }
+        return output
+      }
+      const scores = pairs.map((pair): PairScore => {
+        const [low, high] = task.pairs[pair]
+        const score = epsilonFromOutputs(outputAt(low), outputAt(high))
+        return { pair, epsilon: score.nanReason === null ? score.value : null, nanReason: score.nanReason }
+      })
+      return { arch, ok: true, scores, ms: performance.now() - started }
     } catch (error) {
       const wrapped = error instanceof EpsinasError ? error : new EpsinasError('INTERNAL', `scoring ${arch} failed: ${String(error)}`)
       return { arch, ok: false, error: serializeError(wrapped) }

@@ -2,8 +2,8 @@ import { DATASETS, type WeightPair } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import { minibatchSource } from '../data/index.ts'
 
-/** Checks the parameters of a scoring request that are not architectures; throws BAD_ARGUMENT / BAD_WEIGHTS. */
-export function checkScoreParameters(request: { dataset: string; input: string; inputSeed: number; batchSize: number; weights: WeightPair; workers?: number }): void {
+/** Checks the parameters of a scoring request other than archs and weights; throws BAD_ARGUMENT. */
+export function checkScoreParameters(request: { dataset: string; input: string; inputSeed: number; batchSize: number; workers?: number }): void {
   if (!(request.dataset in DATASETS)) {
     throw new EpsinasError('BAD_ARGUMENT', `unknown dataset '${request.dataset}' (expected one of ${Object.keys(DATASETS).join(', ')})`)
   }
@@ -18,7 +18,6 @@ export function checkScoreParameters(request: { dataset: string; input: string; 
   if (request.workers !== undefined && (!Number.isSafeInteger(request.workers) || request.workers < 1 || request.workers > 256)) {
     throw new EpsinasError('BAD_ARGUMENT', `workers must be an integer from 1 to 256 (got ${request.workers})`)
   }
-  checkWeightPair(request.weights)
 }
 
 /** A weight pair is two distinct finite non-zero numbers (the constant shared weights of the two passes). */

@@ -1,22 +1,22 @@
 import { setMaxListeners } from 'node:events'
 import { loadTfjs } from '../core/backends/tfjs/index.ts'
 import { checkEngineRequest, engineKey, normalizeArch, shareableCanonicalKey, type EngineChoice, type NetworkForm } from '../core/scoring/index.ts'
-import { loadMinibatch, type ResolvedScoreConfig, type ScoreTaskResult } from '../jobs/score-task.ts'
+import { loadMinibatch, type ResolvedBaseConfig, type ScoreTask, type ScoreTaskResult } from '../jobs/score-task.ts'
 import { createScorePool, type ScorePool } from '../jobs/worker-pool.ts'
 import type { ScoreStore, StoredScore } from '../store/index.ts'
 import { DATASETS, type BackendId, type DatasetId, type EngineId, type InputSource, type NanReason, type SpaceId, type WeightPair } from '../../shared/types.ts'
-import { EpsinasError, type SerializedError } from '../../shared/errors.ts'
-import { checkScoreParameters } from './score-parameters.ts'
+import { EpsinasError, serializeError, type SerializedError } from '../../shared/errors.ts'
+import { checkScoreParameters, checkWeightPair } from './score-parameters.ts'
 
-/** What to score: archs under one configuration. */
-export interface ScoreRequest {
+/** What to score: archs under one configuration and one or more weight pairs. */
+export interface ScorePairsRequest {
   space: SpaceId
   archs: readonly string[]
   dataset: DatasetId
   input: InputSource
   inputSeed: number
   batchSize: number
-  weights: WeightPair
+  pairs: readonly WeightPair[]
   engine: EngineId
   backend: BackendId
   /** Worker threads; default one per core. */
@@ -37,33 +37,45 @@ export interface ScoreRow {
   canonical: string | null
 }
 
-/** Progress of a run; `done` counts archs resolved so far (cached ones at once). */
+/** Progress of a run in (arch, pair) units; cached ones count at once. */
 export interface ScoreProgress {
   done: number
   total: number
   nan: number
   failed: number
-  /** Archs per second since the first computation started. */
+  /** Units per second since the first computation started. */
   rate: number
   etaSeconds: number | null
 }
 
-/** Result of a run. */
-export interface ScoreSummary {
+/** An architecture that could not be scored under a pair. */
+export interface ScoreFailure {
+  arch: string
+  weights: WeightPair
+  error: SerializedError
+}
+
+/** Outcome of one weight pair. */
+export interface PairOutcome {
+  weights: WeightPair
   configId: number
-  engine: string
-  backendReason: string
-  total: number
+  rows: ScoreRow[]
   computed: number
   shared: number
   cached: number
   nan: number
-  failed: Array<{ arch: string; error: SerializedError }>
+}
+
+/** Result of a multi-pair run. */
+export interface ScorePairsSummary {
+  engine: string
+  backendReason: string
+  /** The request's archs, normalised, repeats dropped, in request order. */
+  archs: string[]
+  pairs: PairOutcome[]
+  failed: ScoreFailure[]
   cancelled: boolean
   wallMs: number
-  /** Archs resolved per second over the whole run (cached ones included). */
-  archsPerSecond: number
-  rows: ScoreRow[]
 }
 
 /** Collaborators of a run. */
@@ -80,52 +92,90 @@ interface ScoreGroup {
   representative: string
   form: NetworkForm
   members: string[]
+  /** Pairs (indices into the request's pairs) some member still needs. */
+  pairs: number[]
 }
 
 /**
- * Scores archs with caching: validates every input before anything runs, serves cached scores,
- * scores each group of provably identical networks once on the worker pool, and stores each
- * finished task in one transaction, so an interrupted run keeps everything it finished.
+ * Scores archs under several weight pairs with caching: validates every input before anything
+ * runs, serves cached scores, scores each group of provably identical networks once on the
+ * worker pool (one forward pass per distinct weight), and stores each finished task in one
+ * transaction, so an interrupted run keeps everything it finished. A worker that dies is
+ * replaced; the architecture that killed it is isolated, reported as failed, and the run goes on.
  */
-export async function scoreArchitectures(request: ScoreRequest, context: ScoreRunContext): Promise<ScoreSummary> {
+export async function scorePairs(request: ScorePairsRequest, context: ScoreRunContext): Promise<ScorePairsSummary> {
   const started = performance.now()
   checkScoreParameters(request)
+  if (request.pairs.length === 0) throw new EpsinasError('BAD_ARGUMENT', 'no weight pair to score')
+  request.pairs.forEach(checkWeightPair)
   const archs = uniqueNormalized(request.space, request.archs)
   const { engine, reason } = await resolveEngine(request.engine, request.backend)
-  const config: ResolvedScoreConfig = { ...request, engine }
+  const base: ResolvedBaseConfig = { space: request.space, dataset: request.dataset, input: request.input, inputSeed: request.inputSeed, batchSize: request.batchSize, engine }
   const { store } = context
   const { classes, imageSize } = DATASETS[request.dataset]
-  const configId = store.configId({
-    space: request.space,
-    dataset: request.dataset,
-    classes,
-    imageSize,
-    input: request.input,
-    inputSeed: request.inputSeed,
-    batchSize: request.batchSize,
-    weights: request.weights,
-    engine: engineKey(engine),
+  const configIds = request.pairs.map((weights) =>
+    store.configId({ space: request.space, dataset: request.dataset, classes, imageSize, input: request.input, inputSeed: request.inputSeed, batchSize: request.batchSize, weights, engine: engineKey(engine) }),
+  )
+
+  const rows = request.pairs.map(() => new Map<string, ScoreRow>())
+  const cached = configIds.map((configId, p) => {
+    for (const [arch, stored] of store.lookup(configId, archs)) rows[p].set(arch, { ...stored, source: 'cached' })
+    return rows[p].size
   })
+  const missingPairs = new Map<string, number[]>()
+  for (const arch of archs) {
+    const pairs = request.pairs.flatMap((_, p) => (rows[p].has(arch) ? [] : [p]))
+    if (pairs.length > 0) missingPairs.set(arch, pairs)
+  }
+  const groups = await groupIdenticalNetworks(missingPairs, base, request.pairs)
 
-  const rows = new Map<string, ScoreRow>()
-  for (const [arch, stored] of store.lookup(configId, archs)) rows.set(arch, { ...stored, source: 'cached' })
-  const cached = rows.size
-  const missing = archs.filter((arch) => !rows.has(arch))
-  const groups = await groupIdenticalNetworks(missing, config)
-
-  const failed: ScoreSummary['failed'] = []
-  let nan = [...rows.values()].filter((row) => row.epsilon === null).length
+  const failed: ScoreFailure[] = []
+  const total = archs.length * request.pairs.length
+  let done = cached.reduce((a, b) => a + b, 0)
+  const cachedUnits = done
+  let nan = rows.reduce((sum, map) => sum + [...map.values()].filter((row) => row.epsilon === null).length, 0)
   let computeStarted = 0
   const report = (): void => {
     if (!context.onProgress) return
-    const done = rows.size + failed.length
     const elapsed = (performance.now() - computeStarted) / 1000
-    const computedSoFar = done - cached
-    const rate = computeStarted > 0 && elapsed > 0 ? computedSoFar / elapsed : 0
-    const left = archs.length - done
-    context.onProgress({ done, total: archs.length, nan, failed: failed.length, rate, etaSeconds: rate > 0 ? left / rate : left === 0 ? 0 : null })
+    const rate = computeStarted > 0 && elapsed > 0 ? (done - cachedUnits) / elapsed : 0
+    const left = total - done
+    context.onProgress({ done, total, nan, failed: failed.length, rate, etaSeconds: left === 0 ? 0 : rate > 0 ? left / rate : null })
   }
   report()
+
+  const record = (group: ScoreGroup, result: ScoreTaskResult): void => {
+    if (!result.ok) {
+      for (const arch of group.members) {
+        for (const p of missingPairs.get(arch) ?? []) failed.push({ arch, weights: request.pairs[p], error: result.error })
+        done += missingPairs.get(arch)?.length ?? 0
+      }
+      return
+    }
+    const batch: Array<{ configId: number; scores: StoredScore[] }> = []
+    for (const score of result.scores) {
+      const p = score.pair
+      const toStore: StoredScore[] = []
+      for (const arch of group.members) {
+        if (rows[p].has(arch) || !missingPairs.get(arch)?.includes(p)) continue
+        const shared = arch !== group.representative
+        const row: ScoreRow = {
+          arch,
+          epsilon: score.epsilon,
+          nanReason: score.nanReason,
+          ms: shared ? 0 : result.ms / result.scores.length,
+          source: shared ? 'shared' : 'computed',
+          canonical: shared ? group.representative : null,
+        }
+        rows[p].set(arch, row)
+        toStore.push({ arch, epsilon: row.epsilon, nanReason: row.nanReason, ms: row.ms, canonical: row.canonical })
+        done++
+        if (row.epsilon === null) nan++
+      }
+      batch.push({ configId: configIds[p], scores: toStore })
+    }
+    store.putBatch(batch)
+  }
 
   let cancelled = false
   if (groups.length > 0) {
@@ -133,36 +183,34 @@ export async function scoreArchitectures(request: ScoreRequest, context: ScoreRu
     computeStarted = performance.now()
     // Every queued task listens to the one signal.
     if (context.signal) setMaxListeners(0, context.signal)
-    try {
-      const byArch = new Map(groups.map((group) => [group.representative, group]))
-      const tasks = chunk(groups, taskSize(groups.length, pool.workers)).map(async (part) => {
-        const results = await pool.run({ config, items: part.map(({ representative, form }) => ({ arch: representative, form })) }, context.signal)
-        const toStore: StoredScore[] = []
-        for (const result of results) {
-          const group = byArch.get(result.arch) as ScoreGroup
-          if (!result.ok) {
-            for (const arch of group.members) failed.push({ arch, error: result.error })
-            continue
-          }
-          for (const arch of group.members) {
-            const shared = arch !== group.representative
-            const row: ScoreRow = {
-              arch,
-              epsilon: result.epsilon,
-              nanReason: result.nanReason,
-              ms: shared ? 0 : result.ms,
-              source: shared ? 'shared' : 'computed',
-              canonical: shared ? group.representative : null,
-            }
-            rows.set(arch, row)
-            toStore.push({ arch, epsilon: row.epsilon, nanReason: row.nanReason, ms: row.ms, canonical: row.canonical })
-            if (row.epsilon === null) nan++
-          }
+    const weights = [...new Set(request.pairs.flat())]
+    const pairIndices = request.pairs.map(([low, high]) => [weights.indexOf(low), weights.indexOf(high)] as const)
+    const taskFor = (part: readonly ScoreGroup[]): ScoreTask => ({
+      config: base,
+      weights,
+      pairs: pairIndices,
+      items: part.map((group) => ({ arch: group.representative, form: group.form, pairs: group.pairs })),
+    })
+    const byArch = new Map(groups.map((group) => [group.representative, group]))
+    const runPart = async (part: readonly ScoreGroup[]): Promise<void> => {
+      let results: ScoreTaskResult[]
+      try {
+        results = await pool.run(taskFor(part), context.signal)
+      } catch (error) {
+        if (context.signal?.aborted) throw error
+        // A dead worker takes its whole task down: retry the archs one by one to find the culprit.
+        if (part.length > 1) {
+          await Promise.all(part.map((group) => runPart([group])))
+          return
         }
-        store.putMany(configId, toStore)
-        report()
-      })
-      const outcomes = await Promise.allSettled(tasks)
+        const why = error instanceof Error ? error.message : String(error)
+        results = [{ arch: part[0].representative, ok: false, error: serializeError(new EpsinasError('WORKER_FAILED', `the worker died while scoring this architecture (${why})`)) }]
+      }
+      for (const result of results) record(byArch.get(result.arch) as ScoreGroup, result)
+      report()
+    }
+    try {
+      const outcomes = await Promise.allSettled(chunk(groups, taskSize(groups.length, pool.workers)).map(runPart))
       const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')
       if (rejected) {
         if (context.signal?.aborted) cancelled = true
@@ -173,23 +221,18 @@ export async function scoreArchitectures(request: ScoreRequest, context: ScoreRu
     }
   }
 
-  const orderedRows = archs.flatMap((arch) => rows.get(arch) ?? [])
-  const wallMs = performance.now() - started
-  const count = (source: ScoreSource): number => orderedRows.filter((row) => row.source === source).length
   return {
-    configId,
     engine: engineKey(engine),
     backendReason: reason,
-    total: archs.length,
-    computed: count('computed'),
-    shared: count('shared'),
-    cached,
-    nan,
+    archs,
+    pairs: request.pairs.map((weights, p) => {
+      const ordered = archs.flatMap((arch) => rows[p].get(arch) ?? [])
+      const count = (source: ScoreSource): number => ordered.filter((row) => row.source === source).length
+      return { weights, configId: configIds[p], rows: ordered, computed: count('computed'), shared: count('shared'), cached: count('cached'), nan: ordered.filter((r) => r.epsilon === null).length }
+    }),
     failed,
     cancelled,
-    wallMs,
-    archsPerSecond: orderedRows.length / (wallMs / 1000),
-    rows: orderedRows,
+    wallMs: performance.now() - started,
   }
 }
 
@@ -216,19 +259,27 @@ async function resolveEngine(engine: EngineId, backend: BackendId): Promise<{ en
   return { engine: { engine: 'full', backend: runtime.backend }, reason: runtime.reason }
 }
 
-/** Groups archs whose networks are provably identical (canonical form exact at both weights). */
-async function groupIdenticalNetworks(archs: readonly string[], config: ResolvedScoreConfig): Promise<ScoreGroup[]> {
-  if (archs.length === 0) return []
+/**
+ * Groups archs whose networks are provably identical at every weight involved (canonical form
+ * exact), so each group is computed once; each group carries the union of its members' missing pairs.
+ */
+async function groupIdenticalNetworks(missing: ReadonlyMap<string, number[]>, config: ResolvedBaseConfig, pairs: readonly WeightPair[]): Promise<ScoreGroup[]> {
+  if (missing.size === 0) return []
   const minibatch = await loadMinibatch(config)
   let inputBound = 0
   for (const x of minibatch.data) inputBound = Math.max(inputBound, Math.abs(x))
   const spec = { space: config.space, dataset: config.dataset, batchSize: config.batchSize }
+  const weights = [...new Set(pairs.flat())]
   const groups = new Map<string, ScoreGroup>()
-  for (const arch of archs) {
-    const key = shareableCanonicalKey(arch, spec, config.weights, inputBound)
+  for (const [arch, archPairs] of missing) {
+    const key = shareableCanonicalKey(arch, spec, weights, inputBound)
     const group = key === null ? undefined : groups.get(key)
-    if (group) group.members.push(arch)
-    else groups.set(key ?? `literal:${arch}`, { representative: arch, form: key === null ? 'literal' : 'pruned', members: [arch] })
+    if (group) {
+      group.members.push(arch)
+      group.pairs = [...new Set([...group.pairs, ...archPairs])].sort((a, b) => a - b)
+    } else {
+      groups.set(key ?? `literal:${arch}`, { representative: arch, form: key === null ? 'literal' : 'pruned', members: [arch], pairs: [...archPairs] })
+    }
   }
   return [...groups.values()]
 }

@@ -47,6 +47,61 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: 'durable jobs: jobs, their architectures, failures and sweep results',
+    sql: `
+      CREATE TABLE jobs (
+        id          TEXT    PRIMARY KEY,
+        kind        TEXT    NOT NULL CHECK (kind IN ('score', 'sweep')),
+        state       TEXT    NOT NULL CHECK (state IN ('queued', 'running', 'paused', 'cancelled', 'done', 'failed')),
+        -- The request minus its architectures, as JSON: everything needed to run the job again.
+        spec        TEXT    NOT NULL,
+        total       INTEGER NOT NULL,
+        done        INTEGER NOT NULL DEFAULT 0,
+        nan         INTEGER NOT NULL DEFAULT 0,
+        failed      INTEGER NOT NULL DEFAULT 0,
+        -- Process running the job; a 'running' job whose process is gone was interrupted.
+        runner_pid  INTEGER,
+        error       TEXT,
+        created_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        updated_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      );
+
+      CREATE TABLE job_archs (
+        job_id    TEXT    NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        position  INTEGER NOT NULL,
+        arch      TEXT    NOT NULL,
+        PRIMARY KEY (job_id, position)
+      ) WITHOUT ROWID;
+
+      -- An architecture that failed (threw, or killed its worker) under one weight pair of a job.
+      CREATE TABLE job_failures (
+        job_id   TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        w_low    REAL NOT NULL,
+        w_high   REAL NOT NULL,
+        arch     TEXT NOT NULL,
+        code     TEXT NOT NULL,
+        message  TEXT NOT NULL,
+        PRIMARY KEY (job_id, w_low, w_high, arch)
+      ) WITHOUT ROWID;
+
+      -- Per weight pair of a sweep: NaN counts and, with accuracies, the section-5 statistics as JSON.
+      CREATE TABLE sweep_results (
+        job_id     TEXT    NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        exp_low    REAL    NOT NULL,
+        exp_high   REAL    NOT NULL,
+        w_low      REAL    NOT NULL,
+        w_high     REAL    NOT NULL,
+        config_id  INTEGER NOT NULL REFERENCES score_configs(id),
+        n          INTEGER NOT NULL,
+        nan        INTEGER NOT NULL,
+        failed     INTEGER NOT NULL,
+        stats      TEXT,
+        PRIMARY KEY (job_id, exp_low, exp_high)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]
 
 /** The schema version this build writes; a file above it comes from a newer app. */

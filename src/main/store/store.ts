@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { NanReason } from '../../shared/types.ts'
+import { JobStore } from './jobs.ts'
 import { migrate } from './migrations.ts'
 import type { ConfigSummary, ScoreConfigKey, ScoreStore, StoredScore } from './types.ts'
 import { checkConfigKey, checkScores } from './validate.ts'
@@ -71,11 +72,13 @@ class SqliteScoreStore implements ScoreStore {
   private readonly selectScore: Database.Statement<[number, string], ScoreRow>
   private readonly insertScore: Database.Statement
   private readonly selectScores: Database.Statement<[number], ScoreRow>
+  readonly jobs: JobStore
 
   constructor(
     readonly path: string,
     private readonly db: Database.Database,
   ) {
+    this.jobs = new JobStore(db, (doing, fn) => this.guard(doing, fn))
     this.findConfig = db.prepare<unknown[], number>(`SELECT id FROM score_configs WHERE ${KEY_WHERE}`).pluck()
     this.insertConfig = db.prepare(
       `INSERT OR IGNORE INTO score_configs
@@ -127,11 +130,17 @@ class SqliteScoreStore implements ScoreStore {
   }
 
   putMany(configId: number, scores: readonly StoredScore[]): void {
-    checkScores(scores)
+    this.putBatch([{ configId, scores }])
+  }
+
+  putBatch(entries: ReadonlyArray<{ configId: number; scores: readonly StoredScore[] }>): void {
+    for (const entry of entries) checkScores(entry.scores)
     this.guard('write scores to', () =>
       this.db
         .transaction(() => {
-          for (const s of scores) this.insertScore.run(configId, s.arch, s.epsilon, s.nanReason, s.ms, s.canonical)
+          for (const { configId, scores } of entries) {
+            for (const s of scores) this.insertScore.run(configId, s.arch, s.epsilon, s.nanReason, s.ms, s.canonical)
+          }
         })
         .immediate(),
     )

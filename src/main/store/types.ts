@@ -1,4 +1,5 @@
 import type { NanReason } from '../../shared/types.ts'
+import type { JobStore } from './jobs.ts'
 
 /**
  * Everything that changes a score except the architecture: one row of `score_configs`.
@@ -54,6 +55,10 @@ export interface ScoreStore {
    * keeps its first value (insert-or-ignore): a finished score is never overwritten or duplicated.
    */
   putMany(configId: number, scores: readonly StoredScore[]): void
+  /** Like putMany for several configs at once, in one transaction (a sweep task scores many pairs). */
+  putBatch(entries: ReadonlyArray<{ configId: number; scores: readonly StoredScore[] }>): void
+  /** The durable job queue kept in the same file. */
+  readonly jobs: JobStore
   /** Every cached score of the config, ordered by arch. */
   scoresFor(configId: number): StoredScore[]
   /** Number of cached scores of one config, or of all configs when `configId` is omitted. */

@@ -1,7 +1,7 @@
 import type { Graph } from '../ir/graph.ts'
 import { provablyFinite } from '../ir/bound.ts'
 import { buildNb201Network, nb201CanonicalKey, normalizeNb201Arch } from '../spaces/nb201/index.ts'
-import { DATASETS, type DatasetId, type SpaceId, type WeightPair } from '../../../shared/types.ts'
+import { DATASETS, type DatasetId, type SpaceId } from '../../../shared/types.ts'
 import { EpsinasError } from '../../../shared/errors.ts'
 
 /** What fixes the network of one architecture, apart from the weights. */
@@ -39,9 +39,9 @@ export function normalizeArch(space: SpaceId, arch: string): string {
 /**
  * The canonical id under which `arch` may share its score with other archs, or null when sharing
  * is not provably exact: the canonical form drops `x * 0` terms, which equal 0 only for finite x,
- * so it is used only when the literal network provably stays finite at both weights.
+ * so it is used only when the literal network provably stays finite at every weight given.
  */
-export function shareableCanonicalKey(arch: string, spec: NetworkSpec, weights: WeightPair, inputBound: number): string | null {
+export function shareableCanonicalKey(arch: string, spec: NetworkSpec, weights: readonly number[], inputBound: number): string | null {
   const literal = buildNetwork(arch, spec, 'literal')
   if (!weights.every((w) => provablyFinite(literal, w, inputBound))) return null
   switch (spec.space) {
