@@ -14,6 +14,8 @@ import { originalChannels } from './graph.ts'
 
 /** Bounds above this are treated as a possible overflow; far below float32's 3.4e38 to absorb rounding. */
 const LIMIT = 1e30
+/** Headroom per op for float32 rounding: the stored value may exceed the exact one by a few ulps. */
+const ROUNDING_MARGIN = 1 + 2 ** -16
 /** BN squares its input to compute the variance: keep |x|^2 well under float32's range. */
 const SQUARE_LIMIT = 1e18
 
@@ -59,6 +61,8 @@ export function magnitudeBound(graph: Graph, weight: number, inputBound: number)
         bound = inputs.reduce((a, b) => a + b, 0)
         break
     }
+    // float32 rounding of each op can add a relative error of about 2^-24 per term summed.
+    bound *= ROUNDING_MARGIN
     if (!(bound <= LIMIT)) return Number.POSITIVE_INFINITY
     bounds[node.id] = bound
     worst = Math.max(worst, bound)

@@ -2,15 +2,21 @@ import { EpsinasError } from '../../../../shared/errors.ts'
 import type { Graph, Node } from '../../ir/graph.ts'
 import { elementCount } from '../../ir/graph.ts'
 import * as k from './kernels.ts'
-import type { Tensor } from './kernels.ts'
-import { BufferPool } from './pool.ts'
+import type { FloatArray, Tensor } from './kernels.ts'
+import { BufferPool, type Precision } from './pool.ts'
 
 /**
  * Runs a graph on the typed-array kernels, node by node, releasing each intermediate as soon as its
  * last consumer has run so memory stays at a few live tensors. Works at any width: this is both the
  * plain reference interpreter and the executor of collapsed graphs.
+ *
+ * Every tensor is stored in the pool's precision: float32 (the default, and the metric's arithmetic),
+ * or float64 with a `new BufferPool({ precision: 'float64' })`, which exists only so tests can show
+ * what float64 storage would change (engine.md "Float fidelity"); then the output is a Float64Array.
  */
-export function runGraphTs(graph: Graph, input: Float32Array, weight: number, pool: BufferPool = new BufferPool()): Float32Array {
+export function runGraphTs(graph: Graph, input: Float32Array, weight: number, pool?: BufferPool<'float32'>): Float32Array
+export function runGraphTs(graph: Graph, input: FloatArray, weight: number, pool: BufferPool<'float64'>): Float64Array
+export function runGraphTs(graph: Graph, input: FloatArray, weight: number, pool: BufferPool<Precision> = new BufferPool()): FloatArray {
   const inputNode = graph.nodes[graph.input]
   if (input.length !== elementCount(inputNode.shape)) {
     throw new EpsinasError('INTERNAL', `input has ${input.length} values, the graph expects ${elementCount(inputNode.shape)}`)
@@ -22,7 +28,7 @@ export function runGraphTs(graph: Graph, input: Float32Array, weight: number, po
   remainingUses[graph.output]++
 
   const values: (Tensor | undefined)[] = new Array(graph.nodes.length)
-  const alloc = (length: number): Float32Array => pool.take(length)
+  const alloc = (length: number): FloatArray => pool.take(length)
   for (const node of graph.nodes) {
     if (remainingUses[node.id] === 0) continue
     values[node.id] = node.op.kind === 'input' ? { shape: inputNode.shape, data: input } : runNode(graph, node, values, w, alloc)

@@ -5,16 +5,21 @@ import { accumulateWindowSums, type Window, windowCounts } from './window.ts'
  * every op: each computes in float64 and stores float32 (Float32Array), so every intermediate has
  * the range and precision of the float32 reference, subnormals included (JavaScript never flushes
  * them to zero). Channel multiplicities make the same kernels run full-width and collapsed graphs.
+ * Kernels store into whatever buffer `alloc` hands them: Float32Array always, except in the
+ * float64 storage mode of BufferPool that exists only for tests (engine.md "Float fidelity").
  */
 
-/** A tensor: float32 data plus its shape. */
+/** Storage of a tensor: Float32Array (the metric's arithmetic), Float64Array only in the test-only float64 mode. */
+export type FloatArray = Float32Array | Float64Array
+
+/** A tensor: its data (float32 unless a float64 pool was asked for) plus its shape. */
 export interface Tensor {
   shape: readonly number[]
-  data: Float32Array
+  data: FloatArray
 }
 
 /** Where kernels get output buffers from (a pool in the interpreter). */
-export type Allocate = (length: number) => Float32Array
+export type Allocate = (length: number) => FloatArray
 
 function windowOf(inShape: readonly number[], outShape: readonly number[], kernel: number, stride: number, pad: number): Window {
   return { kernel, stride, pad, inH: inShape[2], inW: inShape[3], outH: outShape[2], outW: outShape[3] }

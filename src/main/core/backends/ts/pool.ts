@@ -1,32 +1,64 @@
+import type { FloatArray } from './kernels.ts'
+
+/** Storage precision of the typed-array engine's tensors. */
+export type Precision = 'float32' | 'float64'
+
+/** The buffer type behind each precision. */
+export interface PrecisionArrays {
+  float32: Float32Array
+  float64: Float64Array
+}
+
+/** Options of a BufferPool. */
+export interface BufferPoolOptions<P extends Precision> {
+  /** Upper bound on idle buffers kept for reuse (default 256 MiB). */
+  maxBytes?: number
+  /**
+   * Storage precision of every buffer the pool hands out. `float32` (the default) is the metric's
+   * arithmetic (metric.md section 1, engine.md "Float fidelity"); `float64` exists only so tests can
+   * show what a float64 implementation would get wrong. Never score with it.
+   */
+  precision?: P
+}
+
 /**
- * Recycles Float32Array buffers by length. Scoring runs the same network shapes thousands of times;
+ * Recycles tensor buffers by length. Scoring runs the same network shapes thousands of times;
  * reusing buffers avoids allocating (and zero-filling) hundreds of megabytes per architecture.
  * Kernels overwrite every element of a buffer they take, so recycled contents never leak through.
  */
-export class BufferPool {
-  private readonly free = new Map<number, Float32Array[]>()
+export class BufferPool<P extends Precision = 'float32'> {
+  private readonly free = new Map<number, PrecisionArrays[P][]>()
   private heldBytes = 0
+  private readonly maxBytes: number
+  /** Storage precision of the buffers this pool hands out. */
+  readonly precision: P
 
-  /** @param maxBytes upper bound on idle buffers kept for reuse. */
-  constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
+  /** @param options upper bound on idle buffers kept for reuse (a number, as before), or options. */
+  constructor(options: number | BufferPoolOptions<P> = {}) {
+    const { maxBytes = 256 * 1024 * 1024, precision = 'float32' as P } = typeof options === 'number' ? { maxBytes: options } : options
+    this.maxBytes = maxBytes
+    this.precision = precision
+  }
 
-  /** A buffer of exactly `length` floats (recycled when possible). */
-  take(length: number): Float32Array {
+  /** A buffer of exactly `length` elements (recycled when possible). */
+  take(length: number): PrecisionArrays[P] {
     const list = this.free.get(length)
     const buffer = list?.pop()
     if (buffer) {
       this.heldBytes -= buffer.byteLength
       return buffer
     }
-    return new Float32Array(length)
+    return (this.precision === 'float64' ? new Float64Array(length) : new Float32Array(length)) as PrecisionArrays[P]
   }
 
-  /** Returns a buffer for reuse; dropped when the pool is full. */
-  give(buffer: Float32Array): void {
+  /** Returns a buffer for reuse; dropped when the pool is full or the buffer is not of this pool's precision. */
+  give(buffer: FloatArray): void {
     if (this.heldBytes + buffer.byteLength > this.maxBytes) return
-    const list = this.free.get(buffer.length) ?? []
-    list.push(buffer)
-    this.free.set(buffer.length, list)
-    this.heldBytes += buffer.byteLength
+    if ((buffer instanceof Float64Array) !== (this.precision === 'float64')) return
+    const typed = buffer as PrecisionArrays[P]
+    const list = this.free.get(typed.length) ?? []
+    list.push(typed)
+    this.free.set(typed.length, list)
+    this.heldBytes += typed.byteLength
   }
 }

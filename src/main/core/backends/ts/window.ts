@@ -1,3 +1,5 @@
+import type { FloatArray } from './kernels.ts'
+
 /**
  * Sliding-window sums over one H x W plane with zero padding: the heart of both a constant-weight
  * convolution (w times the window sum) and average pooling. Sums are exact float64 sums of float32
@@ -19,7 +21,7 @@ export interface Window {
  * Adds `scale` times the window sums of `src` (plane starting at `srcOffset`) into `acc` (outH*outW).
  * 3x3 stride-1 windows use separable row sums (6 adds per element instead of 8).
  */
-export function accumulateWindowSums(src: Float32Array, srcOffset: number, g: Window, scale: number, acc: Float64Array, rowScratch: Float64Array): void {
+export function accumulateWindowSums(src: FloatArray, srcOffset: number, g: Window, scale: number, acc: Float64Array, rowScratch: Float64Array): void {
   if (g.kernel === 3 && g.stride === 1 && g.pad === 1 && g.outH === g.inH && g.outW === g.inW) {
     accumulate3x3(src, srcOffset, g.inH, g.inW, scale, acc, rowScratch)
     return
@@ -35,7 +37,7 @@ export function accumulateWindowSums(src: Float32Array, srcOffset: number, g: Wi
   accumulateGeneric(src, srcOffset, g, scale, acc)
 }
 
-function accumulate3x3(src: Float32Array, off: number, h: number, w: number, scale: number, acc: Float64Array, rows: Float64Array): void {
+function accumulate3x3(src: FloatArray, off: number, h: number, w: number, scale: number, acc: Float64Array, rows: Float64Array): void {
   // rows holds the horizontal 3-sums of every input row (h * w); then three rows add vertically.
   for (let y = 0; y < h; y++) {
     const base = off + y * w
@@ -61,7 +63,7 @@ function accumulate3x3(src: Float32Array, off: number, h: number, w: number, sca
   }
 }
 
-function accumulateGeneric(src: Float32Array, off: number, g: Window, scale: number, acc: Float64Array): void {
+function accumulateGeneric(src: FloatArray, off: number, g: Window, scale: number, acc: Float64Array): void {
   for (let oy = 0; oy < g.outH; oy++) {
     for (let ox = 0; ox < g.outW; ox++) {
       let s = 0
