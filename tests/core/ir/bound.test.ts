@@ -99,7 +99,7 @@ describe('magnitudeBound on NAS-Bench-201 literal networks', () => {
     const graph = buildNetwork(ALL_CONV, { space: 'nb201', dataset: 'cifar10', batchSize: 8 }, 'literal')
     const bounds = [1e-7, 1e-3, 1, 10, 100].map((w) => magnitudeBound(graph, w, GREY_BOUND))
     // The input itself is a node: below w ~ 1e-2 its bound (1) is the largest.
-    expect(bounds[0]).toBe(GREY_BOUND)
+    expect(bounds[0] / GREY_BOUND).toBeCloseTo(1, 3) // up to the per-op rounding margin
     for (let i = 1; i < bounds.length; i++) expect(bounds[i]).toBeGreaterThanOrEqual(bounds[i - 1])
     expect(bounds[3]).toBeGreaterThan(100 * bounds[2])
     expect(magnitudeBound(graph, 1e-7, 1e6)).toBeGreaterThanOrEqual(1e6)
@@ -170,7 +170,7 @@ describe('the bound is never exceeded by an actual forward pass', () => {
     // w >= 1 so that the BN node, not the input (bound 1), has the largest bound.
     for (const w of [1, 10, 100]) {
       const bound = magnitudeBound(graph, w, 1)
-      expect(bound).toBeCloseTo(2 * w * Math.sqrt(63), 6)
+      expect(bound / (2 * w * Math.sqrt(63))).toBeCloseTo(1, 3) // up to the per-op rounding margin
       const observed = maxAbs(runGraphTs(graph, input, w))
       expect(observed).toBeLessThanOrEqual(bound)
       expect(observed).toBeGreaterThan(0.49 * bound)
