@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander'
 import { scoreCommand } from './cli/score-command.ts'
 import { statsCommand } from './cli/stats-command.ts'
+import { jobsCommand } from './cli/jobs-command.ts'
+import { sweepCommand } from './cli/sweep-command.ts'
+import { selectWeightsCommand } from './cli/select-weights-command.ts'
 import { EpsinasError, type ErrorCode } from '../shared/errors.ts'
 
 /** Exit status per error kind: 2 for bad input (fix the command), 130 for cancelled, 1 otherwise. */
@@ -17,7 +20,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError('(add --help for usage)')
     .addCommand(scoreCommand())
     .addCommand(statsCommand())
-  for (const command of program.commands) command.exitOverride()
+    .addCommand(sweepCommand())
+    .addCommand(selectWeightsCommand())
+    .addCommand(jobsCommand())
+  const exitOverrideAll = (command: Command): void => {
+    command.exitOverride()
+    command.commands.forEach(exitOverrideAll)
+  }
+  exitOverrideAll(program)
   try {
     await program.parseAsync(argv as string[])
     return 0

@@ -6,7 +6,11 @@ import type { SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 
 /** How the user picked architectures on the command line. */
-export type ArchSelection = { kind: 'file'; path: string } | { kind: 'all' } | { kind: 'sample'; limit: number; seed: number }
+export type ArchSelection =
+  | { kind: 'file'; path: string }
+  | { kind: 'all' }
+  | { kind: 'sample'; limit: number; seed: number }
+  | { kind: 'list'; archs: readonly string[] }
 
 /** Every architecture of a space, in the benchmark's index order. */
 export function allArchs(space: SpaceId): string[] {
@@ -29,6 +33,8 @@ export async function selectArchs(space: SpaceId, selection: ArchSelection): Pro
     }
     case 'file':
       return readArchFile(space, selection.path)
+    case 'list':
+      return selection.archs.map((arch) => normalizeArch(space, arch))
   }
 }
 

@@ -10,3 +10,12 @@ export function parseInteger(name: string, min: number): (text: string) => numbe
     return value
   }
 }
+
+/** A commander parser for a finite number option. */
+export function parseNumber(name: string): (text: string) => number {
+  return (text) => {
+    const value = Number(text)
+    if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} takes a number (got '${text}')`)
+    return value
+  }
+}

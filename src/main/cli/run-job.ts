@@ -46,7 +46,7 @@ export function describeOutcome(outcome: JobOutcome, dbPath: string): string {
   const units = summary.pairs.length === 1 ? 'architectures' : `scores (${summary.archs.length} archs x ${summary.pairs.length} weight pairs)`
   const resolved = scored + cached
   const lines = [
-    `job ${job.id} ${job.state}: ${job.total} ${units}: ${scored} scored now (${computed} networks computed, ${shared} shared an identical network), ` +
+    `job ${job.id} ${job.state}: ${job.total} ${units}: ${scored} scored now (${computed} computed, ${shared} shared with an identical network), ` +
       `${cached} from the cache, ${nan} NaN, ${summary.failed.length} failed`,
     `wall ${formatDuration(summary.wallMs / 1000)} (${(summary.wallMs / 1000).toFixed(1)} s), ${(resolved / (summary.wallMs / 1000)).toFixed(1)} ${summary.pairs.length === 1 ? 'archs' : 'scores'}/s, engine ${summary.engine}, backend ${summary.backendReason}`,
   ]

@@ -116,15 +116,23 @@ export interface Stability {
   frequencies: Record<string, number>
 }
 
-/** Bootstrap of the grid choice: `resamples` draws of the archs with replacement, seeded. */
-export function bootstrapStability(table: SweepTable, options: GridOptions, chosen: ExponentPair | null, resamples = 200, seed = 0): Stability {
+/**
+ * Bootstrap of a choice: `resamples` draws of `size` indices with replacement (seeded), the
+ * strategy re-run on each (`choose` maps resampled indices to a pair or null).
+ */
+export function bootstrapStability(
+  size: number,
+  choose: (indices: readonly number[]) => ExponentPair | null,
+  chosen: ExponentPair | null,
+  resamples = 200,
+  seed = 0,
+): Stability {
   const random = new SeededRandom(seed)
   const counts = new Map<string, number>()
-  const n = table.archs.length
   for (let r = 0; r < resamples; r++) {
-    const indices = Array.from({ length: n }, () => random.nextInt(n))
-    const pick = selectGrid(table, options, indices).chosen
-    const key = pick ? pairText(pick.pair) : 'none'
+    const indices = Array.from({ length: size }, () => random.nextInt(size))
+    const pick = choose(indices)
+    const key = pick ? pairText(pick) : 'none'
     counts.set(key, (counts.get(key) ?? 0) + 1)
   }
   const frequencies = Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).map(([key, count]) => [key, count / resamples]))

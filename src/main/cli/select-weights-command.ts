@@ -1,0 +1,115 @@
+import { writeFile } from 'node:fs/promises'
+import { Command, Option } from 'commander'
+import {
+  bootstrapStability,
+  explainSelection,
+  NumpyLegacyRandom,
+  parseExponentRange,
+  selectGrid,
+  selectReference,
+  weightsOf,
+  type PairVerdict,
+  type SelectionMetric,
+} from '../core/weights/index.ts'
+import { sweepTable } from '../services/sweeps.ts'
+import { EpsinasError } from '../../shared/errors.ts'
+import { allArchs } from './arch-selection.ts'
+import { parseInteger, parseNumber } from './parse.ts'
+import { failUnlessDone, runJobInForeground } from './run-job.ts'
+import { addSweepOptions, startSweep, type SweepOptions } from './sweep-command.ts'
+
+interface SelectOptions extends SweepOptions {
+  strategy: 'reference' | 'grid'
+  nanThreshold: number
+  metric?: SelectionMetric
+  bootstrap: number
+  json?: string
+}
+
+/** The reference draws its sample with numpy's legacy generator seeded with 21 (metric.md section 6). */
+const REFERENCE_SEED = 21
+
+/** `epsinas select-weights`: the automatic, NaN-aware choice of the weight pair for a search space. */
+export function selectWeightsCommand(): Command {
+  const command = new Command('select-weights')
+    .description('choose the weight pair automatically from a sweep of a sample (NaN-aware)')
+    .addOption(new Option('--strategy <name>', 'reference: the paper\'s algorithm; grid: widest pair under the NaN threshold').choices(['reference', 'grid']).default('grid'))
+    .option('--nan-threshold <f>', 'largest acceptable NaN fraction (exclusive), in (0, 1]', parseNumber('--nan-threshold'), 0.1)
+    .addOption(new Option('--metric <name>', 'with --accuracies: maximise this statistic among pairs under the threshold').choices(['spearman', 'kendall', 'spearman_top10', 'kendall_top10', 'top10_top10', 'top64_top5']))
+    .option('--bootstrap <n>', 'bootstrap resamples for the stability figure (0: none)', parseInteger('--bootstrap', 0), 200)
+    .option('--json <file>', 'also write the answer as JSON')
+  return addSweepOptions(command, '-7..0').action(async (options: SelectOptions) => {
+    await runSelect(options)
+  })
+}
+
+async function runSelect(options: SelectOptions): Promise<void> {
+  if (!(options.nanThreshold > 0 && options.nanThreshold <= 1)) {
+    throw new EpsinasError('BAD_ARGUMENT', `--nan-threshold is a fraction in (0, 1] (got ${options.nanThreshold})`)
+  }
+  if (options.metric && !options.accuracies) throw new EpsinasError('BAD_ARGUMENT', `--metric ${options.metric} needs --accuracies FILE`)
+  const [low, high] = parseExponentRange(options.exponents)
+  if (options.strategy === 'reference') {
+    if (options.metric) throw new EpsinasError('BAD_ARGUMENT', 'the reference strategy uses no metric; use --strategy grid with --metric')
+    if (!Number.isInteger(low) || !Number.isInteger(high) || options.step !== 1) {
+      throw new EpsinasError('BAD_ARGUMENT', 'the reference strategy slides over integer exponents with step 1')
+    }
+    if (options.archs) throw new EpsinasError('BAD_ARGUMENT', 'the reference strategy draws its own sample (numpy seed 21); use --strategy grid with --archs')
+    // np.random.seed(21); np.random.choice(len(space), 100): with replacement, repeats count.
+    const space = allArchs(options.space)
+    const drawn = new NumpyLegacyRandom(REFERENCE_SEED).choice(space.length, options.sample).map((i) => space[i])
+    const unique = [...new Set(drawn)]
+    return runWith(options, { archs: unique, draws: drawn.map((arch) => unique.indexOf(arch)) })
+  }
+  return runWith(options, {})
+}
+
+async function runWith(options: SelectOptions, sample: { archs?: string[]; draws?: number[] }): Promise<void> {
+  const started = performance.now()
+  const { store, jobId } = await startSweep(options, sample.archs ? { kind: 'list', archs: sample.archs } : undefined)
+  try {
+    const outcome = await runJobInForeground(store, jobId, { progress: options.progress })
+    failUnlessDone(outcome)
+    const table = await sweepTable(store, jobId)
+    const [low, high] = parseExponentRange(options.exponents)
+    const gridOptions = { nanThreshold: options.nanThreshold, metric: options.metric }
+    const draws = sample.draws
+    const result = draws
+      ? selectReference(table, { low, high, draws, nanThreshold: options.nanThreshold })
+      : selectGrid(table, gridOptions)
+    const stability =
+      options.bootstrap > 0
+        ? draws
+          ? bootstrapStability(draws.length, (idx) => selectReference(table, { low, high, draws: idx.map((i) => draws[i]), nanThreshold: options.nanThreshold }).chosen?.pair ?? null, result.chosen?.pair ?? null, options.bootstrap)
+          : bootstrapStability(table.archs.length, (idx) => selectGrid(table, gridOptions, idx).chosen?.pair ?? null, result.chosen?.pair ?? null, options.bootstrap)
+        : undefined
+    const sampleSize = draws ? draws.length : table.archs.length
+    const explanation = explainSelection(options.strategy, result, { sampleSize, nanThreshold: options.nanThreshold, metric: options.metric, stability })
+    const seconds = (performance.now() - started) / 1000
+    process.stdout.write(`${explanation}\n(${options.strategy} strategy, job ${jobId}, ${seconds.toFixed(1)} s)\n`)
+    if (options.json) {
+      const verdict = (v: PairVerdict | null) => (v ? { weights: weightsOf(v.pair), exponents: [v.pair.low, v.pair.high], nan_fraction: v.nanFraction, metric: v.metricValue } : null)
+      const answer = {
+        strategy: options.strategy,
+        chosen: verdict(result.chosen),
+        runner_up: verdict(result.runnerUp),
+        stability: stability ?? null,
+        sample_size: sampleSize,
+        nan_threshold: options.nanThreshold,
+        metric: options.metric ?? null,
+        explanation,
+        considered: result.considered.map(verdict),
+        job: jobId,
+        seconds,
+      }
+      try {
+        await writeFile(options.json, `${JSON.stringify(answer, null, 1)}\n`)
+      } catch (error) {
+        throw new EpsinasError('BAD_FILE', `cannot write ${options.json}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+      }
+    }
+    if (!result.chosen) throw new EpsinasError('BAD_ARGUMENT', 'no weight pair passed the NaN threshold')
+  } finally {
+    store.close()
+  }
+}

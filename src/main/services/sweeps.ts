@@ -1,0 +1,35 @@
+import { normalizeArch } from '../core/scoring/index.ts'
+import { gridPairs, weightsOf, type ExponentPair, type SweepTable } from '../core/weights/index.ts'
+import type { JobSpec } from '../jobs/job-spec.ts'
+import { parseJobSpec } from '../jobs/job-spec.ts'
+import type { ScoreStore } from '../store/index.ts'
+import { EpsinasError } from '../../shared/errors.ts'
+import { readAccuraciesFile } from './score-files.ts'
+
+/** The job spec of a sweep over every pair (10^a, 10^b), a < b, of an exponent grid. */
+export function sweepSpec(base: Omit<JobSpec, 'kind' | 'pairs' | 'exponents'>, exponents: readonly number[]): JobSpec {
+  const pairs = gridPairs(exponents)
+  if (pairs.length === 0) throw new EpsinasError('BAD_ARGUMENT', 'the exponent grid has no pair (a, b) with a < b')
+  return { ...base, kind: 'sweep', pairs: pairs.map(weightsOf), exponents: pairs.map((p) => [p.low, p.high]) }
+}
+
+/**
+ * The scores of a finished sweep job as a table for the selection strategies: read from the cache
+ * through the per-pair config ids the job recorded, with accuracies aligned when the job has them.
+ */
+export async function sweepTable(store: ScoreStore, jobId: string): Promise<SweepTable> {
+  const job = store.jobs.get(jobId)
+  if (!job || job.kind !== 'sweep') throw new EpsinasError('BAD_ARGUMENT', `no sweep job '${jobId}'`)
+  const spec = parseJobSpec(jobId, job.spec)
+  const results = store.jobs.sweepResults(jobId)
+  if (results.length === 0) throw new EpsinasError('BAD_ARGUMENT', `sweep ${jobId} has no results yet (state ${job.state}; resume it with epsinas jobs resume ${jobId})`)
+  const archs = [...new Set(store.jobs.archs(jobId))]
+  const pairs = results.map((result) => {
+    const scores = store.lookup(result.configId, archs)
+    const pair: ExponentPair = { low: result.exponents[0], high: result.exponents[1] }
+    return { pair, epsilon: archs.map((arch) => scores.get(arch)?.epsilon ?? null) }
+  })
+  if (!spec.accuracies) return { archs, pairs }
+  const accuracies = await readAccuraciesFile(spec.accuracies, { normalizeArch: (arch) => normalizeArch(spec.space, arch) })
+  return { archs, pairs, accuracies: archs.map((arch) => accuracies.get(arch) ?? null) }
+}
