@@ -1,5 +1,6 @@
 import type { Graph } from '../ir/graph.ts'
 import { collapseGraph, collapseInput, expandOutput } from '../passes/collapse.ts'
+import { eliminateCommonSubexpressions } from '../passes/cse.ts'
 import { epsilonFromOutputs, type EpsilonScore } from '../epsilon/epsilon.ts'
 import type { Minibatch } from '../../data/minibatch.ts'
 import type { EngineId, WeightPair } from '../../../shared/types.ts'
@@ -17,13 +18,14 @@ export interface PreparedNetwork {
 
 /**
  * Prepares a full-width network for an engine: as is for `full`; for `collapsed`, the width-collapse
- * rewrite with the input's identical planes merged when the minibatch says they are identical.
+ * rewrite with the input's identical planes merged when the minibatch says they are identical,
+ * then common subexpressions merged (both are exact rewrites).
  */
 export function prepareNetwork(network: Graph, minibatch: Minibatch, engine: EngineId): PreparedNetwork {
   if (engine === 'full') return { graph: network, input: minibatch.data, fullOutput: (output) => output }
   const channels = minibatch.shape[1]
   const inputPartition = minibatch.channelsIdentical ? [channels] : new Array<number>(channels).fill(1)
-  const graph = collapseGraph(network, { inputPartition })
+  const graph = eliminateCommonSubexpressions(collapseGraph(network, { inputPartition }))
   const outputNode = graph.nodes[graph.output]
   return {
     graph,

@@ -32,6 +32,17 @@ export function conv2d(x: Tensor, multiplicity: readonly number[], weight: numbe
   const g = windowOf(x.shape, outShape, kernel, stride, pad)
   const plane = oh * ow
   const out = alloc(n * outC * plane)
+  if (c === 1 && kernel === 1 && stride === 1 && pad === 0) {
+    // One stored input channel, 1x1: each output is (w * m) * x, one rounding, as the general path.
+    const scale = weight * multiplicity[0]
+    const src = x.data
+    for (let i = 0; i < n; i++) {
+      const first = i * outC * plane
+      for (let p = 0; p < plane; p++) out[first + p] = scale * src[i * plane + p]
+      for (let o = 1; o < outC; o++) out.copyWithin(first + o * plane, first, first + plane)
+    }
+    return { shape: outShape, data: out }
+  }
   const acc = new Float64Array(plane)
   const rows = new Float64Array(h * w)
   for (let i = 0; i < n; i++) {
@@ -100,8 +111,13 @@ export function zero(x: Tensor, alloc: Allocate): Tensor {
 /** Elementwise sum folded left, rounding to float32 after every addition as the reference does. */
 export function add(xs: readonly Tensor[], alloc: Allocate): Tensor {
   const out = alloc(xs[0].data.length)
-  out.set(xs[0].data)
-  for (let t = 1; t < xs.length; t++) {
+  if (xs.length >= 2) {
+    // First two operands in one pass: the float32 store rounds a + b exactly as a separate pass would.
+    const a = xs[0].data
+    const b = xs[1].data
+    for (let k = 0; k < out.length; k++) out[k] = a[k] + b[k]
+  } else out.set(xs[0].data)
+  for (let t = 2; t < xs.length; t++) {
     const src = xs[t].data
     for (let k = 0; k < out.length; k++) out[k] += src[k]
   }

@@ -1,0 +1,40 @@
+import type { Graph, Node } from '../ir/graph.ts'
+import { GraphBuilder, type TensorRef } from '../ir/builder.ts'
+import { validateGraph } from '../ir/validate.ts'
+
+/**
+ * Common-subexpression elimination: two nodes with the same op on the same inputs compute the same
+ * bits (every op is deterministic), so the second is replaced by the first. In NB201 cells this
+ * merges the ReLU that every conv edge leaving the same node applies to it, the `x * 0` of every
+ * `none` edge leaving it, and repeated identical edges.
+ */
+export function eliminateCommonSubexpressions(graph: Graph): Graph {
+  validateGraph(graph)
+  const b = new GraphBuilder()
+  const mapped: TensorRef[] = []
+  const seen = new Map<string, TensorRef>()
+  for (const node of graph.nodes) {
+    if (node.op.kind === 'input') {
+      mapped[node.id] = b.input(node.shape, node.channelMultiplicity)
+      continue
+    }
+    const inputs = node.inputs.map((id) => mapped[id])
+    const key = nodeKey(node, inputs)
+    const known = seen.get(key)
+    if (known !== undefined) {
+      mapped[node.id] = known
+      continue
+    }
+    const ref = b.add(node.op, inputs, node.label, node.channelMultiplicity)
+    seen.set(key, ref)
+    mapped[node.id] = ref
+  }
+  const result = b.build(mapped[graph.output])
+  validateGraph(result)
+  return result
+}
+
+/** Op, its parameters, its (already merged) inputs in order, and the multiplicities it carries. */
+function nodeKey(node: Node, inputs: readonly TensorRef[]): string {
+  return JSON.stringify([node.op, inputs, node.channelMultiplicity])
+}
