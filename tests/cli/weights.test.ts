@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { nb201ArchAt } from '../../src/main/core/spaces/nb201/index.ts'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { epsinas, tempDir } from './helpers.ts'
@@ -29,6 +30,19 @@ describe('epsinas sweep and select-weights', () => {
     const again = epsinas(args)
     expect(again.status).toBe(0)
     expect(again.stderr).toMatch(/0 scored now .*, 72 from the cache/)
+  })
+
+  test('sweep with accuracies adds the section-5 statistics to every pair', () => {
+    const archsFile = join(dir, 'archs.txt')
+    const archs = Array.from({ length: 70 }, (_, i) => nb201ArchAt(i * 211 + 9))
+    writeFileSync(archsFile, `${archs.join('\n')}\n`)
+    writeFileSync(join(dir, 'acc.csv'), `arch,accuracy\n${archs.map((a, i) => `${a},${50 + (i % 17)}`).join('\n')}\n`)
+    const run = epsinas(['sweep', '--archs', archsFile, '--accuracies', join(dir, 'acc.csv'), '--exponents', '-1..1', ...FAST, '--db', join(dir, 'acc.db')])
+    expect(run.status).toBe(0)
+    const [header, ...rows] = run.stdout.trim().split('\n').map((line) => line.trim().split(/\s+/))
+    expect(header).toEqual(['w_low', 'w_high', 'n', 'NaN', 'NaN%', 'spearman', 'kendall', 'spearman_top10', 'kendall_top10', 'top10_top10', 'top64_top5'])
+    expect(rows).toHaveLength(3)
+    for (const row of rows) expect(Math.abs(Number(row[5]))).toBeLessThanOrEqual(1)
   })
 
   test('select-weights (grid) answers in one paragraph with the runner-up and stability, and writes JSON', () => {
