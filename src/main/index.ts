@@ -4,9 +4,11 @@
  */
 import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { API_CHANNELS, type ApiResult } from '../shared/api.ts'
+import { API_CHANNELS, PROGRESS_CHANNEL, type ApiResult } from '../shared/api.ts'
 import { EpsinasError, serializeError } from '../shared/errors.ts'
-import { createPlaceholderHandlers, dispatch, type ApiHandlers } from './api-handlers.ts'
+import { createApiServices, dispatch, type ApiHandlers, type ApiServices } from './api-handlers.ts'
+import { openStore } from './store/index.ts'
+import { defaultDatabasePath } from './services/paths.ts'
 import { buildWindowOptions, guardNavigation, isSameAppUrl } from './window.ts'
 
 // Built layout (electron-vite): out/main/index.js, out/preload/index.cjs, out/renderer/index.html.
@@ -46,13 +48,34 @@ function denyAllPermissions(): void {
   session.defaultSession.setPermissionCheckHandler(() => false)
 }
 
+/** The services over the default score cache; on quit, running jobs are paused (resumable) and the cache closed. */
+function createServices(): ApiServices {
+  const store = openStore(defaultDatabasePath())
+  const services = createApiServices({ store, version: app.getVersion() })
+  let closing = false
+  app.on('will-quit', (event) => {
+    if (closing) return
+    closing = true
+    event.preventDefault()
+    void services.dispose().finally(() => {
+      store.close()
+      app.quit()
+    })
+  })
+  return services
+}
+
 app.enableSandbox()
 
 void app.whenReady().then(() => {
   const url = appUrl()
   denyAllPermissions()
-  // TODO(services): pass the services layer's handlers here instead of the placeholders.
-  registerIpc(createPlaceholderHandlers({ version: app.getVersion() }), url)
+  const services = createServices()
+  registerIpc(services.handlers, url)
+  // Progress goes to every window of the app (each shows only our own page).
+  services.progress.subscribe((event) => {
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(PROGRESS_CHANNEL, event)
+  })
   createWindow(url)
 
   // macOS: re-create the window when the dock icon is clicked and none is open.

@@ -7,6 +7,10 @@ export type ErrorCode =
   | 'STORE_FAILED'
   | 'BACKEND_UNAVAILABLE'
   | 'WORKER_FAILED'
+  | 'DOWNLOAD_FAILED'
+  | 'NO_SPACE'
+  | 'BUSY'
+  | 'UNAUTHORIZED'
   | 'CANCELLED'
   | 'INTERNAL'
 

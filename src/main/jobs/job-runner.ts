@@ -73,9 +73,14 @@ export async function runJob(store: ScoreStore, id: string, context: JobRunConte
   store.jobs.setState(id, 'running', { runnerPid: process.pid })
 
   const stop = new AbortController()
-  const onAbort = (): void => stop.abort()
-  context.signal?.addEventListener('abort', onAbort)
   let stoppedAs: JobState | null = null
+  // An abort from the caller ends as the stop recorded in the store (cancel), else as a pause.
+  const onAbort = (): void => {
+    const requested = store.jobs.get(id)?.state
+    if (requested === 'paused' || requested === 'cancelled') stoppedAs = requested
+    stop.abort()
+  }
+  context.signal?.addEventListener('abort', onAbort)
   let lastCheck = 0
   const onProgress = (progress: ScoreProgress): void => {
     context.onProgress?.(progress)

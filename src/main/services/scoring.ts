@@ -250,7 +250,8 @@ function uniqueNormalized(space: SpaceId, archs: readonly string[]): string[] {
   return [...seen]
 }
 
-async function resolveEngine(engine: EngineId, backend: BackendId): Promise<{ engine: EngineChoice; reason: string }> {
+/** The engine and backend that really run for a request (`auto` resolved by loading TensorFlow.js), and why. */
+export async function resolveEngine(engine: EngineId, backend: BackendId): Promise<{ engine: EngineChoice; reason: string }> {
   const checked = checkEngineRequest(engine, backend)
   if (checked.engine === 'collapsed') return { engine: { engine: 'collapsed', backend: 'ts' }, reason: 'ts (the collapsed engine runs on typed-array kernels)' }
   if (checked.backend === 'ts') return { engine: { engine: 'full', backend: 'ts' }, reason: 'ts (requested)' }

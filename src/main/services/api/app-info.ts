@@ -1,0 +1,46 @@
+/** app:info: version, engines and the backends they really run on, workers, paths and cache size. */
+import { stat } from 'node:fs/promises'
+import type { AppInfo, EngineBackend } from '../../../shared/api.ts'
+import { serializeError } from '../../../shared/errors.ts'
+import { resolveEngine } from '../scoring.ts'
+import type { ScoreStore } from '../../store/index.ts'
+
+/** What app:info reports about besides the store. */
+export interface AppInfoContext {
+  store: ScoreStore
+  version: string
+  workers: number
+  dataDir: string
+}
+
+/** Collects the facts; the TensorFlow.js probe runs once per process (loadTfjs memoises it). */
+export async function appInfo(context: AppInfoContext): Promise<AppInfo> {
+  const full = await probeFullEngine()
+  const engineBackends: EngineBackend[] = [{ engine: 'collapsed', backend: 'ts', reason: 'the collapsed engine runs on typed-array kernels' }, full]
+  return {
+    version: context.version,
+    engines: ['collapsed', 'full'],
+    backend: full.backend,
+    backendReason: full.reason,
+    engineBackends,
+    workers: context.workers,
+    dbPath: context.store.path,
+    dataDir: context.dataDir,
+    cacheBytes: await cacheBytes(context.store.path),
+  }
+}
+
+async function probeFullEngine(): Promise<EngineBackend> {
+  try {
+    const { engine, reason } = await resolveEngine('full', 'auto')
+    return { engine: 'full', backend: engine.backend, reason }
+  } catch (error) {
+    return { engine: 'full', backend: 'none', reason: serializeError(error).message }
+  }
+}
+
+/** Bytes of the database with its WAL and shared-memory files (absent ones count 0). */
+async function cacheBytes(dbPath: string): Promise<number> {
+  const sizes = await Promise.all(['', '-wal', '-shm'].map((suffix) => stat(`${dbPath}${suffix}`).then((s) => s.size, () => 0)))
+  return sizes.reduce((a, b) => a + b, 0)
+}

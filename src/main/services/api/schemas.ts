@@ -1,0 +1,136 @@
+/**
+ * The runtime schema of every channel of the shared contract: checks an untrusted request (from the
+ * renderer or the HTTP bridge) and returns it typed, or the list of what is wrong with it.
+ */
+import type {
+  ApiChannel,
+  ApiRequest,
+  ArchSelectionRequest,
+  JobIdRequest,
+  ScoreConfigRequest,
+  ScoresListRequest,
+  SelectionMetricId,
+  StartScoreRequest,
+  WeightsSelectRequest,
+} from '../../../shared/api.ts'
+import { DATASETS, SPACE_DATASETS, type BackendId, type DatasetId, type EngineId, type InputSource, type SpaceId, type WeightPair } from '../../../shared/types.ts'
+import { Checker, join, type Checked } from './check.ts'
+
+/** Largest `limit` a caller may ask for in one page of scores. */
+export const MAX_SCORES_LIMIT = 100_000
+/** Most architectures one job may list explicitly. */
+export const MAX_LISTED_ARCHS = 100_000
+
+const SPACES: readonly SpaceId[] = ['nb201', 'nb101']
+const DATASET_IDS = Object.keys(DATASETS) as DatasetId[]
+const INPUTS: readonly InputSource[] = ['grey', 'normal', 'uniform', 'uniform-pos']
+const ENGINES: readonly EngineId[] = ['collapsed', 'full']
+const BACKENDS: readonly BackendId[] = ['auto', 'ts', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu']
+const METRICS: readonly SelectionMetricId[] = ['spearman', 'kendall', 'spearman_top10', 'kendall_top10', 'top10_top10', 'top64_top5']
+const JOB_ID = /^[A-Za-z0-9_-]+$/
+const CONFIG_FIELDS = ['space', 'dataset', 'input', 'inputSeed', 'batchSize', 'weights', 'engine', 'backend'] as const
+
+/** Checks one channel's untrusted request. */
+export type Schema<C extends ApiChannel> = (raw: unknown) => Checked<ApiRequest<C>>
+
+/** One schema per channel; a Record over ApiChannel, so a new channel without a schema does not compile. */
+export const SCHEMAS: { [C in ApiChannel]: Schema<C> } = {
+  'app:info': nothing,
+  'scores:list': scoresList,
+  'jobs:list': nothing,
+  'jobs:get': jobId,
+  'jobs:start-score': startScore,
+  'jobs:pause': jobId,
+  'jobs:cancel': jobId,
+  'jobs:resume': jobId,
+  'weights:select': weightsSelect,
+}
+
+/** Channels without arguments accept nothing, null or an empty object (what an HTTP client sends). */
+function nothing(raw: unknown): Checked<void> {
+  const c = new Checker()
+  const empty = raw === undefined || raw === null || (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0)
+  if (!empty) c.fail('', 'this channel takes no request; send nothing or {}')
+  return c.result(undefined)
+}
+
+function scoreConfig(c: Checker, o: Record<string, unknown>): ScoreConfigRequest {
+  const space = c.oneOf(o.space, 'space', SPACES)
+  const dataset = c.oneOf(o.dataset, 'dataset', DATASET_IDS)
+  if (SPACES.includes(space) && DATASET_IDS.includes(dataset) && !SPACE_DATASETS[space].includes(dataset)) {
+    c.fail('dataset', `${JSON.stringify(dataset)} is not defined for ${space} (use ${SPACE_DATASETS[space].join(', ')})`)
+  }
+  const config: ScoreConfigRequest = {
+    space,
+    dataset,
+    input: c.oneOf(o.input, 'input', INPUTS),
+    inputSeed: c.integer(o.inputSeed, 'inputSeed', 0, Number.MAX_SAFE_INTEGER),
+    batchSize: c.integer(o.batchSize, 'batchSize', 2, 4096),
+    weights: weightPair(c, o.weights, 'weights'),
+    engine: c.oneOf(o.engine, 'engine', ENGINES),
+  }
+  if (o.backend !== undefined) config.backend = c.oneOf(o.backend, 'backend', BACKENDS)
+  return config
+}
+
+function weightPair(c: Checker, raw: unknown, path: string): WeightPair {
+  const [low, high] = c.array(raw, path, 2, 2, (value, at) => c.number(value, at))
+  if (low === 0 || high === 0) c.fail(path, 'must be two non-zero numbers: a zero weight makes every output constant')
+  return [low, high]
+}
+
+function scoresList(raw: unknown): Checked<ScoresListRequest> {
+  const c = new Checker()
+  const o = c.object(raw, '', [...CONFIG_FIELDS, 'limit'])
+  if (!o) return c.result(raw as ScoresListRequest)
+  const request: ScoresListRequest = scoreConfig(c, o)
+  if (o.limit !== undefined) request.limit = c.integer(o.limit, 'limit', 1, MAX_SCORES_LIMIT)
+  return c.result(request)
+}
+
+function jobId(raw: unknown): Checked<JobIdRequest> {
+  const c = new Checker()
+  const o = c.object(raw, '', ['id'])
+  if (!o) return c.result(raw as JobIdRequest)
+  return c.result({ id: c.string(o.id, 'id', 64, JOB_ID) })
+}
+
+function startScore(raw: unknown): Checked<StartScoreRequest> {
+  const c = new Checker()
+  const o = c.object(raw, '', [...CONFIG_FIELDS, 'archs', 'workers'])
+  if (!o) return c.result(raw as StartScoreRequest)
+  const request: StartScoreRequest = { ...scoreConfig(c, o), archs: archSelection(c, o.archs, 'archs') }
+  if (o.workers !== undefined) request.workers = c.integer(o.workers, 'workers', 1, 256)
+  return c.result(request)
+}
+
+function archSelection(c: Checker, raw: unknown, path: string): ArchSelectionRequest {
+  const kind = c.object(raw, path, ['kind', 'limit', 'seed', 'archs'])?.kind
+  const o = raw as Record<string, unknown>
+  switch (kind) {
+    case 'sample':
+      c.object(raw, path, ['kind', 'limit', 'seed'])
+      return { kind, limit: c.integer(o.limit, join(path, 'limit'), 1, 1_000_000), seed: c.integer(o.seed, join(path, 'seed'), 0, Number.MAX_SAFE_INTEGER) }
+    case 'all':
+      c.object(raw, path, ['kind'])
+      return { kind }
+    case 'list':
+      c.object(raw, path, ['kind', 'archs'])
+      return { kind, archs: c.array(o.archs, join(path, 'archs'), 1, MAX_LISTED_ARCHS, (value, at) => c.string(value, at, 2000)) }
+    default:
+      if (typeof raw === 'object' && raw !== null) c.oneOf(kind, join(path, 'kind'), ['sample', 'all', 'list'])
+      return raw as ArchSelectionRequest
+  }
+}
+
+function weightsSelect(raw: unknown): Checked<WeightsSelectRequest> {
+  const c = new Checker()
+  const o = c.object(raw, '', ['jobId', 'strategy', 'nanThreshold', 'metric', 'bootstrap'])
+  if (!o) return c.result(raw as WeightsSelectRequest)
+  const request: WeightsSelectRequest = { jobId: c.string(o.jobId, 'jobId', 64, JOB_ID), strategy: c.oneOf(o.strategy, 'strategy', ['grid', 'reference']) }
+  if (o.nanThreshold !== undefined) request.nanThreshold = c.number(o.nanThreshold, 'nanThreshold', { above: 0, atMost: 1 })
+  if (o.metric !== undefined) request.metric = c.oneOf(o.metric, 'metric', METRICS)
+  if (o.bootstrap !== undefined) request.bootstrap = c.integer(o.bootstrap, 'bootstrap', 0, 10_000)
+  if (request.metric !== undefined && request.strategy === 'reference') c.fail('metric', 'is only used by the grid strategy')
+  return c.result(request)
+}
