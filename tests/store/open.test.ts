@@ -28,7 +28,22 @@ describe('openStore', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
       expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
       const tables = db.prepare<[], string>(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all()
-      expect(tables).toEqual(['job_archs', 'job_failures', 'jobs', 'score_configs', 'scores', 'sweep_results'])
+      expect(tables).toEqual([
+        'benchmark_imports',
+        'job_archs',
+        'job_failures',
+        'jobs',
+        'nb101_models',
+        'nb201_accuracies',
+        'nb201_archs',
+        'nb201_costs',
+        'nbnlp_models',
+        'nbnlp_runs',
+        'proxy_scores',
+        'score_configs',
+        'scores',
+        'sweep_results',
+      ])
     } finally {
       db.close()
     }

@@ -102,6 +102,121 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description: 'benchmark data: NB201 / NB101 / NB-NLP results and other proxies\' scores, keyed by our ids',
+    sql: `
+      -- Where each benchmark's rows came from. An import replaces all rows of its benchmark
+      -- ('nb201', 'nb101', 'nbnlp:<collection>', 'suite-zero:<space>') in one transaction.
+      CREATE TABLE benchmark_imports (
+        benchmark    TEXT    PRIMARY KEY,
+        format       TEXT    NOT NULL,
+        source       TEXT    NOT NULL,
+        items        INTEGER NOT NULL,
+        imported_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      ) WITHOUT ROWID;
+
+      -- arch: the normalised arch string; bench_index: its position in the benchmark's meta_archs.
+      CREATE TABLE nb201_archs (
+        arch         TEXT    PRIMARY KEY,
+        bench_index  INTEGER UNIQUE
+      ) WITHOUT ROWID;
+
+      -- Per training set: params and FLOPs depend on the class count and image size.
+      CREATE TABLE nb201_costs (
+        arch     TEXT NOT NULL,
+        dataset  TEXT NOT NULL,
+        params   REAL,  -- millions of parameters
+        flops    REAL,  -- millions of FLOPs
+        latency  REAL,  -- seconds, as published
+        PRIMARY KEY (dataset, arch)
+      ) WITHOUT ROWID;
+
+      -- Final-epoch top-1 accuracy (percent) over the seeds trained, per training set
+      -- (NATS names), evaluation set and epoch budget. Which pair is "test" or "valid" for a
+      -- dataset is decided by the queries (store/benchmarks.ts), not here.
+      CREATE TABLE nb201_accuracies (
+        arch          TEXT    NOT NULL,
+        dataset       TEXT    NOT NULL CHECK (dataset IN ('cifar10-valid', 'cifar10', 'cifar100', 'ImageNet16-120')),
+        split         TEXT    NOT NULL CHECK (split IN ('x-valid', 'x-test', 'ori-test')),
+        epochs        INTEGER NOT NULL,
+        accuracy      REAL    NOT NULL,
+        accuracy_min  REAL    NOT NULL,
+        accuracy_max  REAL    NOT NULL,
+        seeds         INTEGER NOT NULL,
+        PRIMARY KEY (dataset, split, epochs, arch)
+      ) WITHOUT ROWID;
+
+      -- One row per module hash (the official graph-invariant hash, as read from the file).
+      -- position: order of first appearance in the source, the index epsinas uses.
+      -- matrix: row-major '0'/'1' string of dim*dim; ops: comma-separated labels.
+      -- Accuracies in percent over the 108-epoch runs; NULL when the source has none.
+      CREATE TABLE nb101_models (
+        hash        TEXT    PRIMARY KEY,
+        position    INTEGER NOT NULL UNIQUE,
+        matrix      TEXT    NOT NULL,
+        ops         TEXT    NOT NULL,
+        params      INTEGER NOT NULL,
+        runs        INTEGER NOT NULL,
+        test_mean   REAL,
+        test_min    REAL,
+        test_max    REAL,
+        valid_mean  REAL,
+        valid_min   REAL,
+        valid_max   REAL
+      ) WITHOUT ROWID;
+      -- Other sources (Suite-Zero) name NB101 cells by spec; this finds their hash.
+      CREATE INDEX nb101_models_by_spec ON nb101_models (matrix, ops);
+
+      -- One row per training log. recepie: the architecture as canonical JSON (sorted keys).
+      -- Losses are the last epoch's, NULL when NaN or absent; hyper: the other hyper-parameters as JSON.
+      CREATE TABLE nbnlp_runs (
+        collection        TEXT    NOT NULL,
+        file              TEXT    NOT NULL,
+        dataset           TEXT    NOT NULL,
+        recepie           TEXT    NOT NULL,
+        recepie_id        INTEGER,
+        experiment_id     INTEGER,
+        status            TEXT    NOT NULL,
+        num_params        INTEGER,
+        epochs_done       INTEGER NOT NULL,
+        final_train_loss  REAL,
+        final_val_loss    REAL,
+        final_test_loss   REAL,
+        hyper             TEXT    NOT NULL,
+        PRIMARY KEY (collection, file)
+      ) WITHOUT ROWID;
+
+      -- Runs grouped by recepie (the same recepie can appear under several ids); NaN-omitting
+      -- mean / min / max of the final losses, as epsinas does.
+      CREATE TABLE nbnlp_models (
+        collection       TEXT    NOT NULL,
+        dataset          TEXT    NOT NULL,
+        recepie          TEXT    NOT NULL,
+        runs             INTEGER NOT NULL,
+        finite_runs      INTEGER NOT NULL,
+        num_params       INTEGER,
+        test_loss_mean   REAL,
+        test_loss_min    REAL,
+        test_loss_max    REAL,
+        val_loss_mean    REAL,
+        PRIMARY KEY (collection, dataset, recepie)
+      ) WITHOUT ROWID;
+
+      -- Other zero-cost proxies' scores (NAS-Bench-Suite-Zero). arch: our id (nb201 arch string,
+      -- nb101 module hash). proxy 'val_accuracy' holds the file's validation accuracy (percent).
+      -- score NULL: NaN in the file; time NULL: not given.
+      CREATE TABLE proxy_scores (
+        space    TEXT NOT NULL,
+        dataset  TEXT NOT NULL,
+        proxy    TEXT NOT NULL,
+        arch     TEXT NOT NULL,
+        score    REAL,
+        time     REAL,
+        PRIMARY KEY (space, dataset, proxy, arch)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]
 
 /** The schema version this build writes; a file above it comes from a newer app. */

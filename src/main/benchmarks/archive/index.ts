@@ -1,0 +1,7 @@
+export { ByteReader, UnexpectedEndError } from './byte-reader.ts'
+export { Bz2Error, bunzip2 } from './bz2.ts'
+export { entryBaseName, safeEntryPath } from './entry-path.ts'
+export { ExtractError, extractArchive, openMaybeGzip, type ExtractResult } from './extract.ts'
+export { DEFAULT_LIMITS, archiveLimits, type ArchiveLimits } from './limits.ts'
+export { TarFormatError, readTar, type TarEntry, type TarEntryType, type TarMember } from './tar.ts'
+export { ZipFormatError, readZip, type ZipMember } from './zip.ts'

@@ -1,0 +1,10 @@
+/** Installed benchmark data: status, download, import, verification, removal (one folder per catalogue item). */
+export { downloadItem, type DownloadItemOptions, type DownloadItemResult, type ItemProgress } from './download-item.ts'
+export { importItem, type ImportItemOptions, type ImportItemResult, type ImportMode } from './import-item.ts'
+export { verifyItem, type VerifyItemResult } from './verify-item.ts'
+export { removeItem, type RemoveItemResult } from './remove-item.ts'
+export { markConverted } from './conversion.ts'
+export { itemStatus, type FileState, type FileStatus, type ItemState, type ItemStatus } from './status.ts'
+export { verifyFile, type FileCheck, type FileProblem } from './verify-file.ts'
+export { ensureFreeSpace, systemFreeSpace, type FreeSpaceFn } from './disk-space.ts'
+export { benchmarksDirectory, installedFilePath, itemPaths } from './layout.ts'

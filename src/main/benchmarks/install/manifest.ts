@@ -1,0 +1,80 @@
+import { readFile, rename, writeFile } from 'node:fs/promises'
+import type { ItemPaths } from './layout.ts'
+
+/** A published file as last checked: `ready` passed verification, `corrupt` failed it. */
+export interface InstalledFile {
+  state: 'ready' | 'corrupt'
+  size: number
+  /** Computed locally, so later checks can tell a changed file even when nothing was published. */
+  sha256: string | null
+  /** What the check relied on ("published md5", "size and format only"...). */
+  checkedBy: string
+  /** The URL it came from, or `import <path>`. */
+  origin: string
+  at: string
+  problem: string | null
+}
+
+/** What a `.part` file needs to resume safely: the URL and the validator of the response that wrote it. */
+export interface PartRecord {
+  url: string
+  validator: string | null
+  total: number | null
+}
+
+/** The small JSON sidecar of an item folder: the state that file sizes alone cannot tell. */
+export interface Manifest {
+  version: 1
+  id: string
+  files: Record<string, InstalledFile>
+  parts: Record<string, PartRecord>
+  /** Set by the parsers once the item is in our SQLite tables. */
+  converted: { at: string; note: string } | null
+  lastError: { at: string; message: string } | null
+}
+
+/** An empty manifest for an item nothing is known about yet. */
+export function emptyManifest(id: string): Manifest {
+  return { version: 1, id, files: {}, parts: {}, converted: null, lastError: null }
+}
+
+/** Reads the manifest; a missing or unreadable one counts as empty (files are then re-verified, never trusted). */
+export async function readManifest(paths: ItemPaths, id: string): Promise<Manifest> {
+  let json: unknown
+  try {
+    json = JSON.parse(await readFile(paths.manifest, 'utf8'))
+  } catch {
+    return emptyManifest(id)
+  }
+  const m = json as Partial<Manifest>
+  if (typeof json !== 'object' || json === null || m.version !== 1 || m.id !== id) return emptyManifest(id)
+  return {
+    version: 1,
+    id,
+    files: isRecord(m.files) ? (m.files as Manifest['files']) : {},
+    parts: isRecord(m.parts) ? (m.parts as Manifest['parts']) : {},
+    converted: m.converted ?? null,
+    lastError: m.lastError ?? null,
+  }
+}
+
+/** Writes through a temporary file and a rename, so a crash never leaves half a manifest. */
+export async function writeManifest(paths: ItemPaths, manifest: Manifest): Promise<void> {
+  const temporary = `${paths.manifest}.${process.pid}.tmp`
+  await writeFile(temporary, `${JSON.stringify(manifest, null, 1)}\n`)
+  await rename(temporary, paths.manifest)
+}
+
+function isRecord(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The manifest entry of a file that passed verification. */
+export function readyEntry(check: { size: number; sha256: string; checkedBy: string }, origin: string): InstalledFile {
+  return { state: 'ready', size: check.size, sha256: check.sha256, checkedBy: check.checkedBy, origin, at: new Date().toISOString(), problem: null }
+}
+
+/** The manifest entry of a file that failed verification. */
+export function corruptEntry(size: number, problem: string, origin: string): InstalledFile {
+  return { state: 'corrupt', size, sha256: null, checkedBy: 'failed verification', origin, at: new Date().toISOString(), problem }
+}

@@ -1,0 +1,6 @@
+export { locateCifar, sampleCifarImages, type CifarImage, type CifarSource } from './cifar.ts'
+export { decodeImageNet16Batch, locateImageNet16, sampleImageNet16Images, type ImageNet16Batch, type ImageNet16Image } from './imagenet16.ts'
+export { NORMALISATION, normaliseImage, type ImageDatasetId } from './normalize.ts'
+export { buildPtbCorpus, ptbBatch, readPtbCorpus, type PtbCorpus, type TokenBatch } from './ptb.ts'
+export { realImageSource } from './real.ts'
+export { BottomKSampler, priority } from './sample.ts'

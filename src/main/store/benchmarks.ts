@@ -1,0 +1,298 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import Database from 'better-sqlite3'
+import { EpsinasError } from '../../shared/errors.ts'
+import type { DatasetId } from '../../shared/types.ts'
+import { migrate } from './migrations.ts'
+
+/**
+ * Benchmark tables of the cache file (migration 3): what the importers in
+ * src/main/benchmarks/parsers write and what `stats` reads. Wraps a better-sqlite3 connection;
+ * it can share the score store's connection or open its own (WAL lets both coexist).
+ */
+export class BenchmarkStore {
+  constructor(
+    /** File the tables live in. */
+    readonly path: string,
+    /** The connection; importers stage into an attached temporary database through it. */
+    readonly db: Database.Database,
+  ) {}
+
+  /** Runs `fn`, turning SQLite failures into STORE_FAILED naming the file; typed errors pass through. */
+  guard<T>(doing: string, fn: () => T): T {
+    try {
+      return fn()
+    } catch (error) {
+      if (error instanceof EpsinasError) throw error
+      const reason = error instanceof Error ? error.message : String(error)
+      throw new EpsinasError('STORE_FAILED', `Cannot ${doing} the benchmark tables of ${this.path}: ${reason}`)
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+}
+
+/** Opens (creating when missing) the cache file at `path` with its own connection, migrated to the latest schema. */
+export function openBenchmarkStore(path: string): BenchmarkStore {
+  const fullPath = resolve(path)
+  let db: Database.Database | undefined
+  try {
+    mkdirSync(dirname(fullPath), { recursive: true })
+    db = new Database(fullPath)
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    db.pragma('busy_timeout = 5000')
+    migrate(db)
+    return new BenchmarkStore(fullPath, db)
+  } catch (error) {
+    if (db?.open) db.close()
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new EpsinasError('STORE_FAILED', `Cannot open the benchmark tables at ${fullPath}: ${reason.replace(/\s*\n\s*/g, ' ')}`)
+  }
+}
+
+/** One finished import. */
+export interface BenchmarkImport {
+  benchmark: string
+  format: string
+  source: string
+  items: number
+  importedAt: string
+}
+
+/** Every benchmark imported into the file, by name. */
+export function listBenchmarkImports(store: BenchmarkStore): BenchmarkImport[] {
+  const rows = store.guard('read', () =>
+    store.db
+      .prepare<[], { benchmark: string; format: string; source: string; items: number; imported_at: string }>(
+        'SELECT * FROM benchmark_imports ORDER BY benchmark',
+      )
+      .all(),
+  )
+  return rows.map((r) => ({ benchmark: r.benchmark, format: r.format, source: r.source, items: r.items, importedAt: r.imported_at }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// NAS-Bench-201
+
+/** Training sets of NAS-Bench-201 as NATS names them; cifar10-valid trains on 25k CIFAR-10 images. */
+export type Nb201TrainSet = 'cifar10-valid' | 'cifar10' | 'cifar100' | 'ImageNet16-120'
+
+/** Evaluation sets: x-valid / x-test are the halves of a held-out set, ori-test the whole original test set. */
+export type Nb201EvalSet = 'x-valid' | 'x-test' | 'ori-test'
+
+/** `test` / `valid` as epsinas reads them (benchmark-data.md section 2), or an explicit pair. */
+export type Nb201Split = 'test' | 'valid' | Nb201EvalSet
+
+/**
+ * Which (training set, evaluation set) pair a dataset's "test" or "valid" accuracy is, as
+ * epsinas defines them: cifar10 test = cifar10 / ori-test (the 10k test set after training on
+ * all 50k), cifar10 valid = cifar10-valid / x-valid; cifar100 and ImageNet16-120 use their own
+ * x-test / x-valid halves (also the official API's "test"). An explicit evaluation set is
+ * taken on `dataset` as given.
+ */
+export function resolveNb201Split(dataset: DatasetId | 'cifar10-valid', split: Nb201Split): { trainSet: Nb201TrainSet; evalSet: Nb201EvalSet } {
+  if (split !== 'test' && split !== 'valid') return { trainSet: dataset, evalSet: split }
+  if (dataset === 'cifar10') return split === 'test' ? { trainSet: 'cifar10', evalSet: 'ori-test' } : { trainSet: 'cifar10-valid', evalSet: 'x-valid' }
+  if (dataset === 'cifar10-valid') return { trainSet: 'cifar10-valid', evalSet: split === 'test' ? 'ori-test' : 'x-valid' }
+  return { trainSet: dataset, evalSet: split === 'test' ? 'x-test' : 'x-valid' }
+}
+
+/** Options of the NB201 accuracy query. */
+export interface Nb201AccuracyOptions {
+  /** Training budget: 200 (default, the benchmark's full training) or 12. */
+  epochs?: number
+  /** Which value over the seeds: 'mean' (default), 'min' or 'max'. */
+  stat?: 'mean' | 'min' | 'max'
+}
+
+const STAT_COLUMN = { mean: 'accuracy', min: 'accuracy_min', max: 'accuracy_max' } as const
+
+/**
+ * Final-epoch accuracy (percent) of every imported NB201 arch for `dataset` and `split`
+ * (see resolveNb201Split), keyed by normalised arch string. Empty when nothing is imported.
+ */
+export function nb201Accuracies(
+  store: BenchmarkStore,
+  dataset: DatasetId | 'cifar10-valid',
+  split: Nb201Split,
+  options: Nb201AccuracyOptions = {},
+): Map<string, number> {
+  const { trainSet, evalSet } = resolveNb201Split(dataset, split)
+  const column = STAT_COLUMN[options.stat ?? 'mean']
+  const rows = store.guard('read', () =>
+    store.db
+      .prepare<[string, string, number], { arch: string; value: number }>(
+        `SELECT arch, ${column} AS value FROM nb201_accuracies WHERE dataset = ? AND split = ? AND epochs = ?`,
+      )
+      .all(trainSet, evalSet, options.epochs ?? 200),
+  )
+  return new Map(rows.map((r) => [r.arch, r.value]))
+}
+
+/** Params (millions), FLOPs (millions) and latency of one arch trained on one set. */
+export interface Nb201Cost {
+  params: number | null
+  flops: number | null
+  latency: number | null
+}
+
+/** Costs of every imported NB201 arch for one training set. */
+export function nb201Costs(store: BenchmarkStore, trainSet: Nb201TrainSet): Map<string, Nb201Cost> {
+  const rows = store.guard('read', () =>
+    store.db
+      .prepare<[string], Nb201Cost & { arch: string }>('SELECT arch, params, flops, latency FROM nb201_costs WHERE dataset = ?')
+      .all(trainSet),
+  )
+  return new Map(rows.map(({ arch, ...cost }) => [arch, cost]))
+}
+
+/** Every imported NB201 arch string by its benchmark index (position in meta_archs). */
+export function nb201ArchsByIndex(store: BenchmarkStore): Map<number, string> {
+  const rows = store.guard('read', () =>
+    store.db.prepare<[], { arch: string; bench_index: number }>('SELECT arch, bench_index FROM nb201_archs WHERE bench_index IS NOT NULL').all(),
+  )
+  return new Map(rows.map((r) => [r.bench_index, r.arch]))
+}
+
+// ---------------------------------------------------------------------------------------------
+// NAS-Bench-101
+
+/** One NB101 module as imported. Accuracies in percent over the 108-epoch runs. */
+export interface Nb101Model {
+  hash: string
+  position: number
+  matrix: string
+  ops: string[]
+  params: number
+  runs: number
+  test: { mean: number; min: number; max: number } | null
+  valid: { mean: number; min: number; max: number } | null
+}
+
+interface Nb101Row {
+  hash: string
+  position: number
+  matrix: string
+  ops: string
+  params: number
+  runs: number
+  test_mean: number | null
+  test_min: number | null
+  test_max: number | null
+  valid_mean: number | null
+  valid_min: number | null
+  valid_max: number | null
+}
+
+/** The imported module with this hash, or null. */
+export function nb101Model(store: BenchmarkStore, hash: string): Nb101Model | null {
+  const row = store.guard('read', () => store.db.prepare<[string], Nb101Row>('SELECT * FROM nb101_models WHERE hash = ?').get(hash))
+  return row === undefined ? null : toNb101Model(row)
+}
+
+/** 108-epoch test or validation accuracy (percent) of every imported module, keyed by hash. */
+export function nb101Accuracies(store: BenchmarkStore, split: 'test' | 'valid', stat: 'mean' | 'min' | 'max' = 'mean'): Map<string, number> {
+  const column = `${split}_${stat}`
+  const rows = store.guard('read', () =>
+    store.db
+      .prepare<[], { hash: string; value: number }>(`SELECT hash, ${column} AS value FROM nb101_models WHERE ${column} IS NOT NULL`)
+      .all(),
+  )
+  return new Map(rows.map((r) => [r.hash, r.value]))
+}
+
+/** Module hashes in source order (position 0 first): the index epsinas's NB101 lists use. */
+export function nb101HashesInOrder(store: BenchmarkStore): string[] {
+  return store.guard('read', () => store.db.prepare<[], string>('SELECT hash FROM nb101_models ORDER BY position').pluck().all())
+}
+
+function toNb101Model(row: Nb101Row): Nb101Model {
+  const triple = (mean: number | null, min: number | null, max: number | null): Nb101Model['test'] =>
+    mean === null || min === null || max === null ? null : { mean, min, max }
+  return {
+    hash: row.hash,
+    position: row.position,
+    matrix: row.matrix,
+    ops: row.ops.split(','),
+    params: row.params,
+    runs: row.runs,
+    test: triple(row.test_mean, row.test_min, row.test_max),
+    valid: triple(row.valid_mean, row.valid_min, row.valid_max),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// NAS-Bench-NLP
+
+/** Aggregated final losses of one recepie in one collection of logs. */
+export interface NbNlpModel {
+  recepie: string
+  runs: number
+  finiteRuns: number
+  numParams: number | null
+  testLoss: { mean: number; min: number; max: number } | null
+  /** exp(mean final test loss): losses are natural-log cross-entropy. */
+  testPerplexity: number | null
+  valLossMean: number | null
+}
+
+/** Every recepie of a collection (`nbnlp:<collection>`) trained on `dataset` ('ptb' or 'wikitext-2'). */
+export function nbNlpModels(store: BenchmarkStore, collection: string, dataset: string): NbNlpModel[] {
+  const rows = store.guard('read', () =>
+    store.db
+      .prepare<
+        [string, string],
+        {
+          recepie: string
+          runs: number
+          finite_runs: number
+          num_params: number | null
+          test_loss_mean: number | null
+          test_loss_min: number | null
+          test_loss_max: number | null
+          val_loss_mean: number | null
+        }
+      >('SELECT * FROM nbnlp_models WHERE collection = ? AND dataset = ? ORDER BY recepie')
+      .all(collection, dataset),
+  )
+  return rows.map((r) => ({
+    recepie: r.recepie,
+    runs: r.runs,
+    finiteRuns: r.finite_runs,
+    numParams: r.num_params,
+    testLoss:
+      r.test_loss_mean === null || r.test_loss_min === null || r.test_loss_max === null
+        ? null
+        : { mean: r.test_loss_mean, min: r.test_loss_min, max: r.test_loss_max },
+    testPerplexity: r.test_loss_mean === null ? null : Math.exp(r.test_loss_mean),
+    valLossMean: r.val_loss_mean,
+  }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Other proxies (NAS-Bench-Suite-Zero)
+
+/** One proxy's score per arch (null where the file had NaN); 'val_accuracy' gives the file's accuracies. */
+export function proxyScores(store: BenchmarkStore, space: string, dataset: string, proxy: string): Map<string, number | null> {
+  const rows = store.guard('read', () =>
+    store.db
+      .prepare<[string, string, string], { arch: string; score: number | null }>(
+        'SELECT arch, score FROM proxy_scores WHERE space = ? AND dataset = ? AND proxy = ?',
+      )
+      .all(space, dataset, proxy),
+  )
+  return new Map(rows.map((r) => [r.arch, r.score]))
+}
+
+/** Proxies imported for a space and dataset, sorted. */
+export function listProxies(store: BenchmarkStore, space: string, dataset: string): string[] {
+  return store.guard('read', () =>
+    store.db
+      .prepare<[string, string], string>('SELECT DISTINCT proxy FROM proxy_scores WHERE space = ? AND dataset = ? ORDER BY proxy')
+      .pluck()
+      .all(space, dataset),
+  )
+}
