@@ -4,6 +4,8 @@ import { statsCommand } from './cli/stats-command.ts'
 import { jobsCommand } from './cli/jobs-command.ts'
 import { sweepCommand } from './cli/sweep-command.ts'
 import { selectWeightsCommand } from './cli/select-weights-command.ts'
+import { serveCommand } from './cli/serve-command.ts'
+import { dataCommand } from './cli/data-command.ts'
 import { EpsinasError, type ErrorCode } from '../shared/errors.ts'
 
 /** Exit status per error kind: 2 for bad input (fix the command), 130 for cancelled, 1 otherwise. */
@@ -23,6 +25,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addCommand(sweepCommand())
     .addCommand(selectWeightsCommand())
     .addCommand(jobsCommand())
+    .addCommand(serveCommand())
+    .addCommand(dataCommand())
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride()
     command.commands.forEach(exitOverrideAll)

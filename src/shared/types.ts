@@ -1,5 +1,5 @@
 /** Search spaces the engine can build networks for. */
-export type SpaceId = 'nb201'
+export type SpaceId = 'nb201' | 'nb101'
 
 /** Datasets of NAS-Bench-201; they fix the class count and the image size. */
 export type DatasetId = 'cifar10' | 'cifar100' | 'ImageNet16-120'
@@ -51,7 +51,14 @@ export const DATASETS: Record<DatasetId, { classes: number; imageSize: number }>
   'ImageNet16-120': { classes: 120, imageSize: 16 },
 }
 
+/** Datasets each search space is defined on: NAS-Bench-101 was trained on CIFAR-10 only. */
+export const SPACE_DATASETS: Record<SpaceId, readonly DatasetId[]> = {
+  nb201: ['cifar10', 'cifar100', 'ImageNet16-120'],
+  nb101: ['cifar10'],
+}
+
 /** Default weight pairs per search space (paper Table 8). */
 export const DEFAULT_WEIGHTS: Record<SpaceId, WeightPair> = {
   nb201: [1e-7, 1],
+  nb101: [1e-4, 10],
 }

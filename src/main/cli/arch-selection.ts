@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { SeededRandom } from '../core/random.ts'
 import { normalizeArch } from '../core/scoring/index.ts'
 import { enumerateNb201 } from '../core/spaces/nb201/index.ts'
+import { NB101_SIZE, sampleNb101Specs } from '../core/spaces/nb101/index.ts'
 import type { SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 
@@ -17,6 +18,11 @@ export function allArchs(space: SpaceId): string[] {
   switch (space) {
     case 'nb201':
       return enumerateNb201()
+    case 'nb101':
+      throw new EpsinasError(
+        'BAD_ARGUMENT',
+        `every NAS-Bench-101 graph (${NB101_SIZE.toLocaleString('en-US')}) needs the benchmark data, which arrives with the data issue; use --limit N --seed S for a random sample or --archs FILE (one {"matrix": [[...]], "ops": [...]} per line)`,
+      )
     default:
       throw new EpsinasError('BAD_ARGUMENT', `unknown search space '${String(space)}'`)
   }
@@ -28,6 +34,7 @@ export async function selectArchs(space: SpaceId, selection: ArchSelection): Pro
     case 'all':
       return allArchs(space)
     case 'sample': {
+      if (space === 'nb101') return sampleNb101Specs(selection.limit, selection.seed)
       const all = allArchs(space)
       return new SeededRandom(selection.seed).sampleWithoutReplacement(all.length, selection.limit).map((i) => all[i])
     }
@@ -38,7 +45,7 @@ export async function selectArchs(space: SpaceId, selection: ArchSelection): Pro
   }
 }
 
-/** One arch per line; blank lines and lines starting with # are skipped. */
+/** One arch per line (an NB201 arch string, an NB101 spec as JSON); blank lines and lines starting with # are skipped. */
 async function readArchFile(space: SpaceId, path: string): Promise<string[]> {
   let text: string
   try {
@@ -57,6 +64,9 @@ async function readArchFile(space: SpaceId, path: string): Promise<string[]> {
       throw error
     }
   })
-  if (archs.length === 0) throw new EpsinasError('BAD_FILE', `${path} contains no architectures (one arch string per line)`)
+  if (archs.length === 0) {
+    const form = space === 'nb101' ? 'one {"matrix": [[...]], "ops": [...]} per line' : 'one arch string per line'
+    throw new EpsinasError('BAD_FILE', `${path} contains no architectures (${form})`)
+  }
   return archs
 }

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander'
 import { defaultDatabasePath } from '../services/paths.ts'
 import { checkScoreParameters } from '../services/score-parameters.ts'
-import { checkEngineRequest } from '../core/scoring/index.ts'
+import { checkEngineRequest, checkSpaceDataset } from '../core/scoring/index.ts'
 import type { JobKind } from '../store/index.ts'
 import type { JobSpec } from '../jobs/job-spec.ts'
 import type { BackendId, DatasetId, EngineId, InputSource, SpaceId, WeightPair } from '../../shared/types.ts'
@@ -24,7 +24,7 @@ export interface ScoringOptions {
 /** Adds the scoring options to a command. */
 export function addScoringOptions(command: Command): Command {
   return command
-    .addOption(new Option('--space <space>', 'search space').choices(['nb201']).default('nb201'))
+    .addOption(new Option('--space <space>', 'search space (nb101 needs --dataset cifar10)').choices(['nb201', 'nb101']).default('nb201'))
     .addOption(new Option('--dataset <dataset>', 'dataset (fixes classes and image size)').choices(['cifar10', 'cifar100', 'ImageNet16-120']).default('cifar10'))
     .addOption(new Option('--input <source>', 'minibatch source').choices(['grey', 'normal', 'uniform', 'uniform-pos']).default('grey'))
     .option('--input-seed <s>', 'seed of a random minibatch', parseInteger('--input-seed', 0), 0)
@@ -52,6 +52,7 @@ export function jobSpecOf(kind: JobKind, options: ScoringOptions, pairs: WeightP
     ...extra,
   }
   checkScoreParameters(spec)
+  checkSpaceDataset(spec.space, spec.dataset)
   checkEngineRequest(spec.engine, spec.backend)
   return spec
 }

@@ -50,9 +50,14 @@ export function magnitudeBound(graph: Graph, weight: number, inputBound: number)
       }
       case 'relu':
       case 'avgpool':
+      case 'maxpool':
       case 'globalavgpool':
       case 'regroup':
+      case 'channelslice':
         bound = x
+        break
+      case 'concat':
+        bound = Math.max(...inputs)
         break
       case 'zero':
         bound = 0

@@ -29,6 +29,15 @@ export type Op =
   | { kind: 'linear'; outFeatures: number }
   /** Copies channels: output channel k is input channel `sources[k]` (inserted by the collapse pass). */
   | { kind: 'regroup'; sources: readonly number[] }
+  /**
+   * Max pooling over the in-bounds elements of each window: padding never wins (PyTorch pads with
+   * -inf, TF 'SAME' ignores it); a NaN anywhere in the window gives NaN, as torch.max_pool2d.
+   */
+  | { kind: 'maxpool'; kernel: number; stride: number; pad: number }
+  /** Concatenation of NCHW inputs along the channels, in input order. */
+  | { kind: 'concat' }
+  /** Channels start .. start+size-1 of the input (NB101 truncation keeps the first channels). */
+  | { kind: 'channelslice'; start: number; size: number }
 
 /** Op kind names. */
 export type OpKind = Op['kind']

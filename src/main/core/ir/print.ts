@@ -6,6 +6,10 @@ function describeOp(op: Op): string {
       return `conv2d(${op.kernel}x${op.kernel}, s${op.stride}, p${op.pad} -> ${op.outChannels})`
     case 'avgpool':
       return `avgpool(${op.kernel}x${op.kernel}, s${op.stride}, p${op.pad}${op.countIncludePad ? '' : ', exclude pad'})`
+    case 'maxpool':
+      return `maxpool(${op.kernel}x${op.kernel}, s${op.stride}, p${op.pad})`
+    case 'channelslice':
+      return `channelslice[${op.start}..${op.start + op.size - 1}]`
     case 'linear':
       return `linear(-> ${op.outFeatures})`
     case 'regroup':

@@ -31,7 +31,8 @@ export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; 
       const ow = windowOutputSize(w, op.kernel, op.stride, op.pad)
       return { shape: [n, op.outChannels, oh, ow], multiplicity: new Array<number>(op.outChannels).fill(1) }
     }
-    case 'avgpool': {
+    case 'avgpool':
+    case 'maxpool': {
       const input = single(op, inputs)
       const [n, c, h, w] = image(op, input)
       const oh = windowOutputSize(h, op.kernel, op.stride, op.pad)
@@ -64,6 +65,26 @@ export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; 
       const input = single(op, inputs)
       if (input.shape.length !== 2) fail(op, `expects an [N, F] input, got [${input.shape.join(', ')}]`)
       return { shape: [input.shape[0], op.outFeatures], multiplicity: new Array<number>(op.outFeatures).fill(1) }
+    }
+    case 'concat': {
+      if (inputs.length < 1) fail(op, 'expects at least 1 input')
+      const [n, , h, w] = image(op, inputs[0])
+      for (const other of inputs) {
+        const [on, , oh, ow] = image(op, other)
+        if (on !== n || oh !== h || ow !== w) fail(op, `operands differ outside the channels: [${inputs[0].shape}] vs [${other.shape}]`)
+      }
+      const multiplicity = inputs.flatMap((input) => input.channelMultiplicity)
+      return { shape: [n, multiplicity.length, h, w], multiplicity }
+    }
+    case 'channelslice': {
+      const input = single(op, inputs)
+      const channels = input.shape[1]
+      if (!Number.isInteger(op.start) || !Number.isInteger(op.size) || op.start < 0 || op.size < 1 || op.start + op.size > channels) {
+        fail(op, `channels ${op.start}..${op.start + op.size - 1} out of range for ${channels} channels`)
+      }
+      const shape = [...input.shape]
+      shape[1] = op.size
+      return { shape, multiplicity: input.channelMultiplicity.slice(op.start, op.start + op.size) }
     }
     case 'regroup': {
       const input = single(op, inputs)

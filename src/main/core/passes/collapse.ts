@@ -94,9 +94,11 @@ function rewriteNode(b: GraphBuilder, node: Node, get: (id: number) => Mapped, o
     case 'batchnorm':
     case 'relu':
     case 'avgpool':
+    case 'maxpool':
     case 'zero':
     case 'globalavgpool': {
-      // Per-channel ops (BN statistics are per channel, so identical channels keep identical statistics).
+      // Per-channel ops (BN statistics are per channel, so identical channels keep identical statistics;
+      // a pooling window never mixes channels).
       const input = get(node.inputs[0])
       return { ref: b.add(op, [input.ref], node.label, input.partition), partition: input.partition }
     }
@@ -108,6 +110,15 @@ function rewriteNode(b: GraphBuilder, node: Node, get: (id: number) => Mapped, o
       const refs = inputs.map((m, i) => regroupTo(b, m, partition, `${node.label}.operand${i}`))
       return { ref: b.add(op, refs, node.label, partition), partition }
     }
+    case 'concat': {
+      // concat(A, B) channel c is A's channel c for c < C_A, else B's channel c - C_A: the groups of
+      // the result are A's groups followed by B's, each with its multiplicity.
+      const inputs = node.inputs.map(get)
+      const partition = inputs.flatMap((m) => m.partition)
+      return { ref: b.add(op, inputs.map((m) => m.ref), node.label, partition), partition }
+    }
+    case 'channelslice':
+      return sliceRule(b, node, op, get(node.inputs[0]))
     default: {
       // No rule: expand every operand to full width and run the op as is.
       const refs = node.inputs.map((id, i) => {
@@ -118,6 +129,29 @@ function rewriteNode(b: GraphBuilder, node: Node, get: (id: number) => Mapped, o
       return { ref, partition: singletons(node.shape[1] ?? 1) }
     }
   }
+}
+
+/**
+ * slice[start, start+size) of a grouped tensor: a subset of a group of identical channels is still a
+ * group of identical channels, so the result keeps every group that meets the range, each cut to
+ * its overlap with the range (the partition refined at the range's ends, outer parts dropped).
+ */
+function sliceRule(b: GraphBuilder, node: Node, op: { start: number; size: number }, input: Mapped): Mapped {
+  const end = op.start + op.size
+  const kept: number[] = []
+  const partition: number[] = []
+  let at = 0
+  input.partition.forEach((size, group) => {
+    const overlap = Math.min(at + size, end) - Math.max(at, op.start)
+    if (overlap > 0) {
+      kept.push(group)
+      partition.push(overlap)
+    }
+    at += size
+  })
+  // Kept groups are consecutive stored channels.
+  const sliced = { kind: 'channelslice' as const, start: kept[0], size: kept.length }
+  return { ref: b.add(sliced, [input.ref], node.label, partition), partition }
 }
 
 /** The input planes to feed a collapsed graph: the first channel of each group of a full-width NCHW batch. */

@@ -1,7 +1,8 @@
 import type { Graph } from '../ir/graph.ts'
 import { provablyFinite } from '../ir/bound.ts'
 import { buildNb201Network, nb201CanonicalKey, normalizeNb201Arch } from '../spaces/nb201/index.ts'
-import { DATASETS, type DatasetId, type SpaceId } from '../../../shared/types.ts'
+import { NB101_REFERENCE_OUTPUTS, buildNb101Network, normalizeNb101Arch } from '../spaces/nb101/index.ts'
+import { DATASETS, SPACE_DATASETS, type DatasetId, type SpaceId } from '../../../shared/types.ts'
 import { EpsinasError } from '../../../shared/errors.ts'
 
 /** What fixes the network of one architecture, apart from the weights. */
@@ -14,12 +15,27 @@ export interface NetworkSpec {
 /** `literal`: the reference network op for op; `pruned`: its canonical form (see canonical.ts). */
 export type NetworkForm = 'literal' | 'pruned'
 
+/** Throws BAD_ARGUMENT unless `dataset` is one the space is defined on (NB101: cifar10 only). */
+export function checkSpaceDataset(space: SpaceId, dataset: DatasetId): void {
+  const allowed = SPACE_DATASETS[space]
+  if (!allowed) throw new EpsinasError('BAD_ARGUMENT', `unknown search space '${String(space)}'`)
+  if (!allowed.includes(dataset)) {
+    throw new EpsinasError('BAD_ARGUMENT', `search space ${space} is defined on ${allowed.join(', ')} only (got --dataset ${dataset})`)
+  }
+}
+
 /** The full-width network of one architecture. Throws BAD_ARCH for a malformed arch. */
 export function buildNetwork(arch: string, spec: NetworkSpec, form: NetworkForm): Graph {
   switch (spec.space) {
     case 'nb201': {
       const { classes, imageSize } = DATASETS[spec.dataset]
       return buildNb201Network(arch, { batchSize: spec.batchSize, imageSize, classes, form })
+    }
+    case 'nb101': {
+      // NB101 has no pruned form beyond the spec pruning every spec goes through.
+      checkSpaceDataset(spec.space, spec.dataset)
+      const { imageSize } = DATASETS[spec.dataset]
+      return buildNb101Network(arch, { batchSize: spec.batchSize, imageSize, classes: NB101_REFERENCE_OUTPUTS })
     }
     default:
       throw new EpsinasError('BAD_ARGUMENT', `unknown search space '${String(spec.space)}'`)
@@ -31,6 +47,8 @@ export function normalizeArch(space: SpaceId, arch: string): string {
   switch (space) {
     case 'nb201':
       return normalizeNb201Arch(arch)
+    case 'nb101':
+      return normalizeNb101Arch(arch)
     default:
       throw new EpsinasError('BAD_ARGUMENT', `unknown search space '${String(space)}'`)
   }
@@ -42,6 +60,9 @@ export function normalizeArch(space: SpaceId, arch: string): string {
  * so it is used only when the literal network provably stays finite at every weight given.
  */
 export function shareableCanonicalKey(arch: string, spec: NetworkSpec, weights: readonly number[], inputBound: number): string | null {
+  // Isomorphic NB101 specs share a module hash but not their scores (vertex order decides which
+  // vertices get the extra channel), so NB101 shares nothing: every spec is scored as given.
+  if (spec.space === 'nb101') return null
   const literal = buildNetwork(arch, spec, 'literal')
   if (!weights.every((w) => provablyFinite(literal, w, inputBound))) return null
   switch (spec.space) {

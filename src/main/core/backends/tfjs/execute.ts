@@ -92,6 +92,18 @@ function runNode(tf: Tf, graph: Graph, node: Node, values: readonly (Tensor | un
       return linear(tf, flat(node, x), inputMultiplicity(), w, op.outFeatures)
     case 'regroup':
       return tf.gather(x, tf.tensor1d([...op.sources], 'int32'), x.rank - 1)
+    case 'maxpool':
+      // A numeric pad is skipped by the pooling window (never a candidate for the max), as the IR defines.
+      return tf.maxPool(image(node, x), op.kernel, op.stride, op.pad)
+    case 'concat':
+      return tf.concat(inputs, x.rank - 1)
+    case 'channelslice': {
+      const begin = new Array<number>(x.rank).fill(0)
+      const size = new Array<number>(x.rank).fill(-1)
+      begin[x.rank - 1] = op.start
+      size[x.rank - 1] = op.size
+      return tf.slice(x, begin, size)
+    }
     case 'input':
       throw new EpsinasError('INTERNAL', `${node.label}: second input node`)
   }

@@ -69,6 +69,12 @@ function runNode(graph: Graph, node: Node, values: (Tensor | undefined)[], w: nu
       return k.linear(x, inputMultiplicity(), w, op.outFeatures, alloc)
     case 'regroup':
       return k.regroup(x, op.sources, alloc)
+    case 'maxpool':
+      return k.maxpool(x, node.shape, op.kernel, op.stride, op.pad, alloc)
+    case 'concat':
+      return k.concat(inputs, alloc)
+    case 'channelslice':
+      return k.channelslice(x, op.start, op.size, alloc)
     case 'input':
       throw new EpsinasError('INTERNAL', 'second input node')
   }

@@ -1,4 +1,4 @@
-import { accumulateWindowSums, type Window, windowCounts } from './window.ts'
+import { accumulateWindowSums, maxPoolPlane, type Window, windowCounts } from './window.ts'
 
 /**
  * Typed-array kernels, one per IR op, on NCHW float32 tensors. They are the living definition of
@@ -180,4 +180,44 @@ export function regroup(x: Tensor, sources: readonly number[], alloc: Allocate):
     })
   }
   return { shape: [n, sources.length, ...x.shape.slice(2)], data: out }
+}
+
+/** Max pooling over the in-bounds elements of each window (padding never wins); NaN propagates. */
+export function maxpool(x: Tensor, outShape: readonly number[], kernel: number, stride: number, pad: number, alloc: Allocate): Tensor {
+  const [n, c, h, w] = x.shape
+  const g = windowOf(x.shape, outShape, kernel, stride, pad)
+  const plane = g.outH * g.outW
+  const out = alloc(n * c * plane)
+  const rows = new Float64Array(h * w)
+  for (let k = 0; k < n * c; k++) maxPoolPlane(x.data, k * h * w, g, out, k * plane, rows)
+  return { shape: outShape, data: out }
+}
+
+/** Concatenation along the channels: each image's planes of every input, in input order. */
+export function concat(xs: readonly Tensor[], alloc: Allocate): Tensor {
+  const [n, , h, w] = xs[0].shape
+  const plane = h * w
+  const channels = xs.reduce((sum, x) => sum + x.shape[1], 0)
+  const out = alloc(n * channels * plane)
+  let at = 0
+  for (let i = 0; i < n; i++) {
+    for (const x of xs) {
+      const size = x.shape[1] * plane
+      out.set(x.data.subarray(i * size, (i + 1) * size), at)
+      at += size
+    }
+  }
+  return { shape: [n, channels, h, w], data: out }
+}
+
+/** Channels start .. start+size-1 of every image. */
+export function channelslice(x: Tensor, start: number, size: number, alloc: Allocate): Tensor {
+  const [n, c] = x.shape
+  const plane = x.shape.length === 4 ? x.shape[2] * x.shape[3] : 1
+  const out = alloc(n * size * plane)
+  for (let i = 0; i < n; i++) {
+    const from = (i * c + start) * plane
+    out.set(x.data.subarray(from, from + size * plane), i * size * plane)
+  }
+  return { shape: [n, size, ...x.shape.slice(2)], data: out }
 }

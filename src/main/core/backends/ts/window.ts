@@ -95,3 +95,50 @@ export function windowCounts(g: Window): Float64Array {
   }
   return counts
 }
+
+/** max(a, b) that returns NaN when either is NaN (torch.max_pool2d propagates NaN). */
+function maxNan(a: number, b: number): number {
+  return b > a || b !== b ? b : a
+}
+
+/**
+ * Max over the in-bounds part of each window of the plane at `srcOffset`, written to `out` from
+ * `outOffset`. Out-of-bounds positions are skipped, which is PyTorch's -inf padding and TF's 'SAME'.
+ * 3x3 stride-1 windows are separable (row maxima, then column maxima): max is exact in any order.
+ */
+export function maxPoolPlane(src: FloatArray, srcOffset: number, g: Window, out: FloatArray, outOffset: number, rows: Float64Array): void {
+  if (g.kernel === 3 && g.stride === 1 && g.pad === 1 && g.outH === g.inH && g.outW === g.inW) {
+    const { inH: h, inW: w } = g
+    for (let y = 0; y < h; y++) {
+      const base = srcOffset + y * w
+      for (let x = 0; x < w; x++) {
+        let m = src[base + x]
+        if (x > 0) m = maxNan(m, src[base + x - 1])
+        if (x < w - 1) m = maxNan(m, src[base + x + 1])
+        rows[y * w + x] = m
+      }
+    }
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let m = rows[y * w + x]
+        if (y > 0) m = maxNan(m, rows[(y - 1) * w + x])
+        if (y < h - 1) m = maxNan(m, rows[(y + 1) * w + x])
+        out[outOffset + y * w + x] = m
+      }
+    }
+    return
+  }
+  for (let oy = 0; oy < g.outH; oy++) {
+    const y0 = Math.max(0, oy * g.stride - g.pad)
+    const y1 = Math.min(g.inH, oy * g.stride - g.pad + g.kernel)
+    for (let ox = 0; ox < g.outW; ox++) {
+      const x0 = Math.max(0, ox * g.stride - g.pad)
+      const x1 = Math.min(g.inW, ox * g.stride - g.pad + g.kernel)
+      let m = Number.NEGATIVE_INFINITY
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) m = maxNan(m, src[srcOffset + y * g.inW + x])
+      }
+      out[outOffset + oy * g.outW + ox] = m
+    }
+  }
+}
