@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openStore } from '../../src/main/store/index.ts'
+import { openBenchmarkStore } from '../../src/main/store/benchmarks.ts'
+import { nb101Hash } from '../../src/main/core/spaces/nb101/index.ts'
 import { epsinas, tempDir } from './helpers.ts'
 
 // Small batches keep each spec at tens of milliseconds; the code path is the one of batch 256.
@@ -59,7 +61,6 @@ describe('epsinas score --space nb101', () => {
     ['a disconnected graph', '{"matrix": [[0,0,0],[0,0,1],[0,0,0]], "ops": ["input","maxpool3x3","output"]}', /line 3: invalid NAS-Bench-101 spec: the input is not connected to the output \(no path from vertex 0 to vertex 2\)/],
     ['a lower-triangular edge', '{"matrix": [[0,1],[1,0]], "ops": ["input","output"]}', /line 3: invalid NAS-Bench-101 spec: matrix\[1\]\[0\] is 1: the matrix must be upper triangular/],
     ['broken JSON', '{"matrix": [[0,1],[0,0]], "ops": ["input","output"', /line 3: invalid NAS-Bench-101 spec: not valid JSON/],
-    ['a module hash', '28cfc7874f6d200472e1a9dcd8650aa0', /line 3: invalid NAS-Bench-101 spec: 28cfc7874f6d200472e1a9dcd8650aa0 looks like a module hash/],
   ])('a spec file with %s is rejected with its line number and nothing is cached', (_, line, message) => {
     const archs = join(dir, 'specs.bad')
     writeFileSync(archs, `${INCEPTION}\n\n${line}\n`)
@@ -83,5 +84,57 @@ describe('epsinas score --space nb101', () => {
     expect(run.status).toBe(2)
     expect(run.stderr).toMatch(message)
     expect(existsSync(db)).toBe(false)
+  })
+
+  describe('module hashes, resolved from the installed benchmark tables', () => {
+    // Two modules written into a real cache file's nb101_models table, as `epsinas data convert`
+    // leaves them (row-major '0'/'1' matrix, comma-separated ops).
+    const HASH_INCEPTION = '28cfc7874f6d200472e1a9dcd8650aa0'
+    const HASH_OTHER = '00005c142e6f48ac74fdcf73e3439874'
+    const OTHER = '{"matrix":[[0,1,0,0,1,1,0],[0,0,1,0,0,0,0],[0,0,0,1,0,0,1],[0,0,0,0,0,1,0],[0,0,0,0,0,1,0],[0,0,0,0,0,0,1],[0,0,0,0,0,0,0]],"ops":["input","conv3x3-bn-relu","maxpool3x3","conv3x3-bn-relu","conv3x3-bn-relu","conv1x1-bn-relu","output"]}'
+    let db: string
+    beforeAll(() => {
+      db = join(dir, 'installed.db')
+      const store = openBenchmarkStore(db)
+      try {
+        const insert = store.db.prepare('INSERT INTO nb101_models (hash, position, matrix, ops, params, runs) VALUES (?, ?, ?, ?, ?, 3)')
+        ;[[HASH_OTHER, OTHER, 8555530], [HASH_INCEPTION, INCEPTION, 2694282]].forEach(([hash, text, params], position) => {
+          const spec = JSON.parse(String(text)) as { matrix: number[][]; ops: string[] }
+          insert.run(hash, position, spec.matrix.flat().join(''), spec.ops.join(','), params)
+        })
+      } finally {
+        store.close()
+      }
+    })
+
+    test('scores a hash as the spec it names, with our hash of that spec equal to the benchmark key', () => {
+      const archs = join(dir, 'hashes.txt')
+      writeFileSync(archs, `${HASH_INCEPTION}\n${HASH_OTHER.toUpperCase()}\n`)
+      const out = join(dir, 'hashes.json')
+      const run = epsinas(['score', '--archs', archs, ...FAST, '--db', db, '--out', out])
+      expect(run.stderr).toContain('2 architectures: 2 scored now')
+      expect(run.status).toBe(0)
+      const json = JSON.parse(readFileSync(out, 'utf8')) as { scores: Array<{ arch: string }> }
+      const scored = json.scores.map((s) => s.arch)
+      expect(scored).toEqual([JSON.stringify(JSON.parse(INCEPTION)), OTHER])
+      expect(scored.map((spec) => nb101Hash(spec))).toEqual([HASH_INCEPTION, HASH_OTHER])
+    })
+
+    test('a hash that is not installed is rejected with its line number and scores nothing', () => {
+      const archs = join(dir, 'unknown-hash.txt')
+      writeFileSync(archs, `${HASH_INCEPTION}\nffffffffffffffffffffffffffffffff\n`)
+      const fresh = join(dir, 'unknown-hash.db')
+      const run = epsinas(['score', '--archs', archs, ...FAST, '--db', fresh])
+      expect(run.status).toBe(2)
+      // The message names the line, the hash, the cache and what to install (wording: benchmarks/arch-ids.ts).
+      expect(run.stderr).toMatch(/unknown-hash\.txt line 1: .*28cfc7874f6d200472e1a9dcd8650aa0.*unknown-hash\.db.*nb101-only108/)
+      expect(run.stderr.trim().split('\n')).toHaveLength(1)
+      const store = openStore(fresh)
+      try {
+        expect(store.countScores()).toBe(0)
+      } finally {
+        store.close()
+      }
+    })
   })
 })

@@ -65,6 +65,33 @@ export function magnitudeBound(graph: Graph, weight: number, inputBound: number)
       case 'add':
         bound = inputs.reduce((a, b) => a + b, 0)
         break
+      case 'multilinear':
+        // Bias w plus, per input, |x| * w * (number of original input features).
+        bound = node.inputs.reduce((sum, id, i) => sum + inputs[i] * w * originalChannels(graph.nodes[id]), w)
+        break
+      case 'sigmoid':
+      case 'tanh':
+        bound = 1
+        break
+      case 'leakyrelu':
+      case 'rows':
+        bound = x
+        break
+      case 'mul':
+        bound = inputs.reduce((a, b) => a * b, 1)
+        break
+      case 'blend':
+        bound = inputs[0] * inputs[1] + (1 + inputs[0]) * inputs[2]
+        break
+      case 'fillweight':
+        bound = w
+        break
+      case 'embedding':
+        bound = 1
+        break
+      case 'stackrows':
+        bound = Math.max(...inputs)
+        break
     }
     // float32 rounding of each op can add a relative error of about 2^-24 per term summed.
     bound *= ROUNDING_MARGIN

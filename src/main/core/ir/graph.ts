@@ -38,6 +38,32 @@ export type Op =
   | { kind: 'concat' }
   /** Channels start .. start+size-1 of the input (NB101 truncation keeps the first channels). */
   | { kind: 'channelslice'; start: number; size: number }
+  // NB-NLP recurrent cells (all on [N, F] tensors):
+  /**
+   * The benchmark's MultiLinear: sum over inputs i of (every weight = w) linear(x_i), plus a bias of
+   * w (the reference sets every cell parameter, biases included, to w). Rounded as PyTorch runs it:
+   * ((linear(x_0) + bias) + linear(x_1)) + ..., each term and each sum rounded to float32.
+   */
+  | { kind: 'multilinear'; outFeatures: number }
+  | { kind: 'sigmoid' }
+  | { kind: 'tanh' }
+  /** x for x >= 0, else x * float32(slope) (torch.nn.LeakyReLU, slope 0.01). */
+  | { kind: 'leakyrelu'; slope: number }
+  /** Elementwise product of all inputs, folded left in input order. */
+  | { kind: 'mul' }
+  /** a * b + (1 - a) * c with inputs (a, b, c), every step rounded to float32 as the reference. */
+  | { kind: 'blend' }
+  /** A tensor of `shape` with every element = w (the reference's init_hidden fills with the weight). */
+  | { kind: 'fillweight'; shape: readonly number[] }
+  /** Rows start .. start+count-1 of an [N, F] tensor (one time step of a sequence batch). */
+  | { kind: 'rows'; start: number; count: number }
+  /** Concatenation of [N_i, F] inputs along the rows, in input order (time steps back to a sequence). */
+  | { kind: 'stackrows' }
+  /**
+   * Token ids [N, 1] (float32, exact below 2^24) -> rows of a seeded uniform(0, 1) table [N, features]
+   * (ir/embedding-table.ts). Not a constant-weight layer: its output features are all distinct.
+   */
+  | { kind: 'embedding'; vocabulary: number; features: number; seed: number }
 
 /** Op kind names. */
 export type OpKind = Op['kind']

@@ -16,6 +16,16 @@ function describeOp(op: Op): string {
       return `regroup[${op.sources.join(',')}]`
     case 'batchnorm':
       return 'batchnorm'
+    case 'multilinear':
+      return `multilinear(-> ${op.outFeatures}, bias w)`
+    case 'leakyrelu':
+      return `leakyrelu(${op.slope})`
+    case 'fillweight':
+      return `fillweight[${op.shape.join('x')}]`
+    case 'embedding':
+      return `embedding(${op.vocabulary} -> ${op.features}, seed ${op.seed})`
+    case 'rows':
+      return `rows[${op.start}..${op.start + op.count - 1}]`
     default:
       return op.kind
   }

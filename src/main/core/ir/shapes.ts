@@ -96,5 +96,65 @@ export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; 
       shape[1] = op.sources.length
       return { shape, multiplicity: new Array<number>(op.sources.length).fill(1) }
     }
+    case 'multilinear': {
+      if (inputs.length < 1) fail(op, 'expects at least 1 input')
+      const n = flatRows(op, inputs[0])
+      for (const other of inputs) if (flatRows(op, other) !== n) fail(op, `operands have different row counts: [${inputs[0].shape}] vs [${other.shape}]`)
+      return { shape: [n, op.outFeatures], multiplicity: new Array<number>(op.outFeatures).fill(1) }
+    }
+    case 'sigmoid':
+    case 'tanh':
+    case 'leakyrelu': {
+      const input = single(op, inputs)
+      return { shape: [...input.shape], multiplicity: [...input.channelMultiplicity] }
+    }
+    case 'mul':
+    case 'blend': {
+      if (op.kind === 'blend' ? inputs.length !== 3 : inputs.length < 1) fail(op, `wrong number of inputs: ${inputs.length}`)
+      return sameLayout(op, inputs)
+    }
+    case 'fillweight': {
+      if (inputs.length !== 0) fail(op, 'takes no inputs')
+      if (op.shape.length !== 2 || !op.shape.every((d) => Number.isInteger(d) && d >= 1)) fail(op, `bad shape [${op.shape.join(', ')}]`)
+      return { shape: [...op.shape], multiplicity: new Array<number>(op.shape[1]).fill(1) }
+    }
+    case 'rows': {
+      const input = single(op, inputs)
+      const n = flatRows(op, input)
+      if (!Number.isInteger(op.start) || !Number.isInteger(op.count) || op.start < 0 || op.count < 1 || op.start + op.count > n) {
+        fail(op, `rows ${op.start}..${op.start + op.count - 1} out of range for ${n} rows`)
+      }
+      return { shape: [op.count, input.shape[1]], multiplicity: [...input.channelMultiplicity] }
+    }
+    case 'embedding': {
+      const input = single(op, inputs)
+      const n = flatRows(op, input)
+      if (input.shape[1] !== 1) fail(op, `expects token ids [N, 1], got [${input.shape.join(', ')}]`)
+      return { shape: [n, op.features], multiplicity: new Array<number>(op.features).fill(1) }
+    }
+    case 'stackrows': {
+      if (inputs.length < 1) fail(op, 'expects at least 1 input')
+      for (const input of inputs) flatRows(op, input)
+      const { multiplicity } = sameLayout(op, inputs, true)
+      return { shape: [inputs.reduce((n, input) => n + input.shape[0], 0), inputs[0].shape[1]], multiplicity }
+    }
   }
+}
+
+function flatRows(op: Op, node: Node): number {
+  if (node.shape.length !== 2) fail(op, `expects an [N, F] input, got shape [${node.shape.join(', ')}]`)
+  return node.shape[0]
+}
+
+/** Elementwise operands (or row-stacked ones, `rowsMayDiffer`) must agree in shape and channel grouping. */
+function sameLayout(op: Op, inputs: readonly Node[], rowsMayDiffer = false): { shape: number[]; multiplicity: number[] } {
+  const first = inputs[0]
+  const layout = (node: Node): string => (rowsMayDiffer ? node.shape.slice(1) : node.shape).join()
+  for (const other of inputs) {
+    if (layout(other) !== layout(first)) fail(op, `shapes differ: [${first.shape}] vs [${other.shape}]`)
+    if (other.channelMultiplicity.join() !== first.channelMultiplicity.join()) {
+      fail(op, 'operands have different channel groupings; insert a regroup first')
+    }
+  }
+  return { shape: [...first.shape], multiplicity: [...first.channelMultiplicity] }
 }

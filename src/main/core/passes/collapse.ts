@@ -96,13 +96,22 @@ function rewriteNode(b: GraphBuilder, node: Node, get: (id: number) => Mapped, o
     case 'avgpool':
     case 'maxpool':
     case 'zero':
-    case 'globalavgpool': {
+    case 'globalavgpool':
+    // NB-NLP: activations act per element; `rows` selects samples, never channels.
+    case 'sigmoid':
+    case 'tanh':
+    case 'leakyrelu':
+    case 'rows': {
       // Per-channel ops (BN statistics are per channel, so identical channels keep identical statistics;
       // a pooling window never mixes channels).
       const input = get(node.inputs[0])
       return { ref: b.add(op, [input.ref], node.label, input.partition), partition: input.partition }
     }
-    case 'add': {
+    case 'add':
+    // NB-NLP: product and blend are elementwise too; stacking rows keeps channel c in channel c.
+    case 'mul':
+    case 'blend':
+    case 'stackrows': {
       // Elementwise: channel c of the sum is the sum of channel c of each operand; on the common
       // refinement of the operands' partitions each group is still identical.
       const inputs = node.inputs.map(get)
@@ -119,6 +128,24 @@ function rewriteNode(b: GraphBuilder, node: Node, get: (id: number) => Mapped, o
     }
     case 'channelslice':
       return sliceRule(b, node, op, get(node.inputs[0]))
+    case 'multilinear': {
+      // NB-NLP MultiLinear, weights and bias all w: every output feature is
+      // w + sum over inputs and their groups of (w * group size) * value, one group of all outputs.
+      // This is what collapses a recurrent cell: the embedding's distinct features meet a linear
+      // first, and from there on every tensor is one group.
+      const refs = node.inputs.map((id) => get(id).ref)
+      return { ref: b.add({ ...op, outFeatures: 1 }, refs, node.label, [op.outFeatures]), partition: [op.outFeatures] }
+    }
+    case 'embedding': {
+      // A random table mixes nothing uniformly: every output feature is its own group (full width).
+      const input = get(node.inputs[0])
+      return { ref: b.add(op, [input.ref], node.label), partition: singletons(op.features) }
+    }
+    case 'fillweight': {
+      // Every element is w: one group of all channels.
+      const channels = op.shape[1]
+      return { ref: b.add({ kind: 'fillweight', shape: [op.shape[0], 1] }, [], node.label, [channels]), partition: [channels] }
+    }
     default: {
       // No rule: expand every operand to full width and run the op as is.
       const refs = node.inputs.map((id, i) => {

@@ -2,6 +2,7 @@ import type { Graph } from '../ir/graph.ts'
 import { provablyFinite } from '../ir/bound.ts'
 import { buildNb201Network, nb201CanonicalKey, normalizeNb201Arch } from '../spaces/nb201/index.ts'
 import { NB101_REFERENCE_OUTPUTS, buildNb101Network, normalizeNb101Arch } from '../spaces/nb101/index.ts'
+import { NBNLP_STEPS, buildNbnlpNetwork, normalizeNbnlpArch, parseNbnlpArch } from '../spaces/nbnlp/index.ts'
 import { DATASETS, SPACE_DATASETS, type DatasetId, type SpaceId } from '../../../shared/types.ts'
 import { EpsinasError } from '../../../shared/errors.ts'
 
@@ -37,6 +38,10 @@ export function buildNetwork(arch: string, spec: NetworkSpec, form: NetworkForm)
       const { imageSize } = DATASETS[spec.dataset]
       return buildNb101Network(arch, { batchSize: spec.batchSize, imageSize, classes: NB101_REFERENCE_OUTPUTS })
     }
+    case 'nbnlp':
+      // Hyper-parameters travel in the arch (each training log has its own); the sequence is the benchmark's bptt.
+      checkSpaceDataset(spec.space, spec.dataset)
+      return buildNbnlpNetwork(parseNbnlpArch(arch), { batchSize: spec.batchSize, steps: NBNLP_STEPS })
     default:
       throw new EpsinasError('BAD_ARGUMENT', `unknown search space '${String(spec.space)}'`)
   }
@@ -49,6 +54,8 @@ export function normalizeArch(space: SpaceId, arch: string): string {
       return normalizeNb201Arch(arch)
     case 'nb101':
       return normalizeNb101Arch(arch)
+    case 'nbnlp':
+      return normalizeNbnlpArch(arch)
     default:
       throw new EpsinasError('BAD_ARGUMENT', `unknown search space '${String(space)}'`)
   }
@@ -62,7 +69,8 @@ export function normalizeArch(space: SpaceId, arch: string): string {
 export function shareableCanonicalKey(arch: string, spec: NetworkSpec, weights: readonly number[], inputBound: number): string | null {
   // Isomorphic NB101 specs share a module hash but not their scores (vertex order decides which
   // vertices get the extra channel), so NB101 shares nothing: every spec is scored as given.
-  if (spec.space === 'nb101') return null
+  // NB-NLP has no canonical form yet: every recepie is scored as given.
+  if (spec.space === 'nb101' || spec.space === 'nbnlp') return null
   const literal = buildNetwork(arch, spec, 'literal')
   if (!weights.every((w) => provablyFinite(literal, w, inputBound))) return null
   switch (spec.space) {

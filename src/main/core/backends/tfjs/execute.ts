@@ -4,6 +4,7 @@ import type { Graph, Node } from '../../ir/graph.ts'
 import { elementCount } from '../../ir/graph.ts'
 import { windowOutputSize } from '../../ir/shapes.ts'
 import { activateBackend, type TfjsRuntime } from './runtime.ts'
+import * as recurrent from './recurrent.ts'
 
 /**
  * Runs the IR on TensorFlow.js at whatever width the graph has: the full-width reference engine.
@@ -104,23 +105,53 @@ function runNode(tf: Tf, graph: Graph, node: Node, values: readonly (Tensor | un
       size[x.rank - 1] = op.size
       return tf.slice(x, begin, size)
     }
+    case 'multilinear':
+      return recurrent.multilinear(tf, inputs.map((input) => flat(node, input)), node.inputs.map((i) => graph.nodes[i].channelMultiplicity), w, op.outFeatures)
+    case 'sigmoid':
+      return tf.sigmoid(x)
+    case 'tanh':
+      return tf.tanh(x)
+    case 'leakyrelu':
+      return tf.leakyRelu(x, Math.fround(op.slope))
+    case 'mul':
+      return inputs.slice(1).reduce((product, term) => tf.mul(product, term), x)
+    case 'blend':
+      return recurrent.blend(tf, inputs[0], inputs[1], inputs[2])
+    case 'fillweight':
+      return tf.fill([...node.shape], w)
+    case 'rows':
+      return tf.slice(flat(node, x), [op.start, 0], [op.count, -1])
+    case 'stackrows':
+      return tf.concat(inputs, 0)
+    case 'embedding':
+      return recurrent.embedding(tf, flat(node, x), op.vocabulary, op.features, op.seed)
     case 'input':
       throw new EpsinasError('INTERNAL', `${node.label}: second input node`)
   }
 }
 
-/** Filter [k, k, C_in, C_out] with every entry for input channel i = w * m_i (rounded to float32 once). */
+/**
+ * Why w is factored out of the filter and the weight matrix: the wasm backend (XNNPACK; wasm SIMD
+ * has no fused multiply-add) rounds every product w * x to float32 before adding it. Where the
+ * activations are tiny, as in every deep NB101 network at small w, those products are subnormal and
+ * keep only a few bits, so logits came out up to 5% off (and a 1e-44 logit rounded to 0, turning a
+ * finite epsilon into NaN). PyTorch on CPU (FMA, exact products) and the typed-array kernels (float64
+ * sums) do not lose them. So the filter holds the multiplicities (1 at full width: every product is
+ * exact), the window sums accumulate in float32, and w multiplies the result once.
+ */
+
+/** Filter [k, k, C_in, C_out] with every entry for input channel i = m_i; the result times w. */
 function conv2d(tf: Tf, x: Tensor4D, multiplicity: readonly number[], w: number, outChannels: number, kernel: number, stride: number, pad: number): Tensor {
   const inChannels = x.shape[3]
   const filter = new Float32Array(kernel * kernel * inChannels * outChannels)
   for (let tap = 0; tap < kernel * kernel; tap++) {
     for (let i = 0; i < inChannels; i++) {
       const start = (tap * inChannels + i) * outChannels
-      filter.fill(w * multiplicity[i], start, start + outChannels)
+      filter.fill(multiplicity[i], start, start + outChannels)
     }
   }
   const filterTensor = tf.tensor4d(filter, [kernel, kernel, inChannels, outChannels])
-  return tf.conv2d(x, filterTensor, stride, pad)
+  return tf.mul(tf.conv2d(x, filterTensor, stride, pad), tf.scalar(w))
 }
 
 /** Train-mode BN, as the typed-array kernel: (x - mean) * (w / sqrt(biased var + eps)), beta = 0. */
@@ -160,12 +191,12 @@ function inBoundsCounts(size: number, kernel: number, stride: number, pad: numbe
   })
 }
 
-/** Weight matrix [F, out] with row f = w * m_f; bias 0. */
+/** Weight matrix [F, out] with row f = m_f, the result times w (see conv2d); bias 0. */
 function linear(tf: Tf, x: Tensor2D, multiplicity: readonly number[], w: number, outFeatures: number): Tensor {
   const features = x.shape[1]
   const weights = new Float32Array(features * outFeatures)
-  for (let f = 0; f < features; f++) weights.fill(w * multiplicity[f], f * outFeatures, (f + 1) * outFeatures)
-  return tf.matMul(x, tf.tensor2d(weights, [features, outFeatures]))
+  for (let f = 0; f < features; f++) weights.fill(multiplicity[f], f * outFeatures, (f + 1) * outFeatures)
+  return tf.mul(tf.matMul(x, tf.tensor2d(weights, [features, outFeatures])), tf.scalar(w))
 }
 
 /** NCHW data -> NHWC tensor; [N, F] stays as it is. */

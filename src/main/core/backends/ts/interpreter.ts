@@ -2,6 +2,7 @@ import { EpsinasError } from '../../../../shared/errors.ts'
 import type { Graph, Node } from '../../ir/graph.ts'
 import { elementCount } from '../../ir/graph.ts'
 import * as k from './kernels.ts'
+import * as r from './recurrent.ts'
 import type { FloatArray, Tensor } from './kernels.ts'
 import { BufferPool, type Precision } from './pool.ts'
 
@@ -75,6 +76,26 @@ function runNode(graph: Graph, node: Node, values: (Tensor | undefined)[], w: nu
       return k.concat(inputs, alloc)
     case 'channelslice':
       return k.channelslice(x, op.start, op.size, alloc)
+    case 'multilinear':
+      return r.multilinear(inputs, node.inputs.map((i) => graph.nodes[i].channelMultiplicity), w, op.outFeatures, alloc)
+    case 'sigmoid':
+      return r.sigmoid(x, alloc)
+    case 'tanh':
+      return r.tanh(x, alloc)
+    case 'leakyrelu':
+      return r.leakyrelu(x, op.slope, alloc)
+    case 'mul':
+      return r.mul(inputs, alloc)
+    case 'blend':
+      return r.blend(inputs[0], inputs[1], inputs[2], alloc)
+    case 'fillweight':
+      return r.fillweight(node.shape, w, alloc)
+    case 'rows':
+      return r.rows(x, op.start, op.count, alloc)
+    case 'stackrows':
+      return r.stackrows(inputs, alloc)
+    case 'embedding':
+      return r.embedding(x, op.vocabulary, op.features, op.seed, alloc)
     case 'input':
       throw new EpsinasError('INTERNAL', 'second input node')
   }

@@ -1,0 +1,82 @@
+import { EpsinasError } from '../../../../shared/errors.ts'
+import { formatRecepie, parseRecepie, type Recepie } from './recepie.ts'
+
+/**
+ * One NAS-Bench-NLP architecture: a recepie plus the language model's hyper-parameters, which the
+ * benchmark stores in each training log next to the recepie. Every log of the benchmark uses the
+ * defaults below (main_one_model_train.py: emsize 400, nhid 600, nlayers 3, tied weights).
+ */
+export interface NbnlpArch {
+  readonly recepie: Recepie
+  /** Embedding size (= hidden size of the last layer when tied). */
+  readonly emsize: number
+  /** Hidden size of the other layers. */
+  readonly nhid: number
+  readonly nlayers: number
+  /** Tied encoder/decoder: the last layer's hidden size is emsize instead of nhid. */
+  readonly tied: boolean
+}
+
+export const NBNLP_DEFAULTS = { emsize: 400, nhid: 600, nlayers: 3, tied: true } as const
+
+/** Largest accepted layer size: far above the benchmark's, low enough to keep a mistake from exhausting memory. */
+const MAX_SIZE = 8192
+const MAX_LAYERS = 16
+
+function bad(message: string): never {
+  throw new EpsinasError('BAD_ARCH', message)
+}
+
+function integer(value: unknown, name: string, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    bad(`${name} must be an integer from 1 to ${max}, got ${JSON.stringify(value)}`)
+  }
+  return value
+}
+
+/** True for the training-log form: a "recepie" member that is JSON text or an object of nodes (not itself a node). */
+function isLogForm(value: Record<string, unknown>): boolean {
+  const recepie = value.recepie
+  if (typeof recepie === 'string') return true
+  return typeof recepie === 'object' && recepie !== null && !Array.isArray(recepie) && !('op' in recepie)
+}
+
+/**
+ * Parses an architecture: a bare recepie object (hyper-parameters default), or an object with a
+ * "recepie" member (JSON text or object) and optional emsize / nhid / nlayers / tied, which is what a
+ * training-log JSON file is (its other members are ignored). Accepts the value or its JSON text.
+ */
+export function parseNbnlpArch(source: unknown): NbnlpArch {
+  let value = source
+  if (typeof source === 'string') {
+    try {
+      value = JSON.parse(source)
+    } catch (error) {
+      bad(`not valid JSON (${(error as Error).message})`)
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    bad('expected a recepie JSON object, or an object with a "recepie" member (a training log)')
+  }
+  const record = value as Record<string, unknown>
+  if (!isLogForm(record)) return { recepie: parseRecepie(record), ...NBNLP_DEFAULTS }
+  const tied = record.tied ?? NBNLP_DEFAULTS.tied
+  if (typeof tied !== 'boolean') bad(`tied must be true or false, got ${JSON.stringify(tied)}`)
+  return {
+    recepie: parseRecepie(record.recepie),
+    emsize: integer(record.emsize ?? NBNLP_DEFAULTS.emsize, 'emsize', MAX_SIZE),
+    nhid: integer(record.nhid ?? NBNLP_DEFAULTS.nhid, 'nhid', MAX_SIZE),
+    nlayers: integer(record.nlayers ?? NBNLP_DEFAULTS.nlayers, 'nlayers', MAX_LAYERS),
+    tied,
+  }
+}
+
+/** The normal written form (the cache key): hyper-parameters always explicit, nodes sorted by name. */
+export function formatNbnlpArch(arch: NbnlpArch): string {
+  return JSON.stringify({ emsize: arch.emsize, nhid: arch.nhid, nlayers: arch.nlayers, tied: arch.tied, recepie: formatRecepie(arch.recepie) })
+}
+
+/** Parse + format: the arch's cache key, or BAD_ARCH. */
+export function normalizeNbnlpArch(source: string): string {
+  return formatNbnlpArch(parseNbnlpArch(source))
+}

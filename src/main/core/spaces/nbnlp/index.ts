@@ -1,0 +1,6 @@
+/** The NAS-Bench-NLP search space: recepies (parse, validate, format), architectures with hyper-parameters, network builder, input embedding, sampler. */
+export { RECEPIE_OPS, formatRecepie, parseRecepie, type Recepie, type RecepieNode, type RecepieOp } from './recepie.ts'
+export { NBNLP_DEFAULTS, formatNbnlpArch, normalizeNbnlpArch, parseNbnlpArch, type NbnlpArch } from './arch.ts'
+export { LEAKY_RELU_SLOPE, buildNbnlpNetwork, type NbnlpNetworkOptions } from './network.ts'
+export { EMBEDDING_SEED, NBNLP_STEPS, PTB_VOCABULARY, randomTokens, syntheticTokenMinibatch, tokenMinibatch, type TokenIds } from './embedding.ts'
+export { randomRecepie, sampleRecepies } from './sample.ts'
