@@ -1,11 +1,12 @@
 /** Search spaces the engine can build networks for. */
-export type SpaceId = 'nb201' | 'nb101'
+export type SpaceId = 'nb201' | 'nb101' | 'nbnlp'
 
-/** Datasets of NAS-Bench-201; they fix the class count and the image size. */
-export type DatasetId = 'cifar10' | 'cifar100' | 'ImageNet16-120'
+/** Datasets: the image ones fix the class count and the image size; 'ptb' (Penn Treebank) is NAS-Bench-NLP's text. */
+export type DatasetId = 'cifar10' | 'cifar100' | 'ImageNet16-120' | 'ptb'
 
 /** Minibatch sources that need no download (metric.md section 3). */
-export type InputSource = 'grey' | 'normal' | 'uniform' | 'uniform-pos'
+/** 'real': training images of the dataset, installed with `epsinas data` (chosen by the input seed). */
+export type InputSource = 'grey' | 'normal' | 'uniform' | 'uniform-pos' | 'real'
 
 /** `collapsed`: width-collapse rewrite on typed-array kernels; `full`: full-width network on TensorFlow.js. */
 export type EngineId = 'collapsed' | 'full'
@@ -49,16 +50,20 @@ export const DATASETS: Record<DatasetId, { classes: number; imageSize: number }>
   cifar10: { classes: 10, imageSize: 32 },
   cifar100: { classes: 100, imageSize: 32 },
   'ImageNet16-120': { classes: 120, imageSize: 16 },
+  // Text: `classes` is the vocabulary (the language model's output width); there is no image.
+  ptb: { classes: 10_000, imageSize: 0 },
 }
 
 /** Datasets each search space is defined on: NAS-Bench-101 was trained on CIFAR-10 only. */
 export const SPACE_DATASETS: Record<SpaceId, readonly DatasetId[]> = {
   nb201: ['cifar10', 'cifar100', 'ImageNet16-120'],
   nb101: ['cifar10'],
+  nbnlp: ['ptb'],
 }
 
 /** Default weight pairs per search space (paper Table 8). */
 export const DEFAULT_WEIGHTS: Record<SpaceId, WeightPair> = {
   nb201: [1e-7, 1],
   nb101: [1e-4, 10],
+  nbnlp: [1e-5, 1e-3],
 }

@@ -46,6 +46,12 @@ describe('the bundled catalogue', () => {
     expect(findItem(catalogue, 'imagenet16-120').files.map((f) => f.name)).toEqual([...Array.from({ length: 10 }, (_, i) => `train_data_batch_${i + 1}`), 'val_data'])
   })
 
+  test('should name a parser for every item that needs conversion, and none for the others', () => {
+    for (const entry of bundledCatalogueData().items) expect(entry.conversion.parser !== undefined, entry.id).toBe(entry.conversion.needed)
+    const parsers = Object.fromEntries(bundledCatalogueData().items.map((i) => [i.id, i.conversion.parser]))
+    expect(parsers).toMatchObject({ 'nb101-only108': 'nb101-tfrecord', 'nb201-nats-tss-simple': 'nb201-nats', 'nb201-nni-db': 'nb201-nni', 'zc-nasbench101': 'suite-zero', 'nbnlp-logs-multi': 'nbnlp-logs' })
+  })
+
   test('should name the unknown id and list the known ones', () => {
     expect(() => findItem(catalogue, 'nb999')).toThrow(/no catalogue item 'nb999'; known items: nb101-only108, /)
   })
@@ -65,6 +71,8 @@ describe('validateCatalogue', () => {
       ['for a hash prefix without its hash', (c) => (c.items[0].files[0].checksum = { algorithm: 'hash-prefix', value: 'b2b60732', source: 's', verified: true }), '.checksum.of must be sha256 or md5'],
       ['for an official URL after a mirror', (c) => c.items[0].files[0].urls.reverse(), 'is official but listed after a mirror'],
       ['for a file name with a path', (c) => (c.items[0].files[0].name = 'a/b'), 'is not a safe file name'],
+      ['for a conversion without its parser', (c) => (c.items[0].conversion = { needed: true, into: 'tables' }), '.conversion.parser is required when conversion.needed is true'],
+      ['for an unknown parser', (c) => (c.items[0].conversion = { needed: true, into: 'tables', parser: 'pth' as 'nb201-nats' }), '.conversion.parser must be one of nb101-tfrecord, nb101-nni, nb201-nats'],
       ['for a missing licence', (c) => delete (c.items[0] as Partial<Catalogue['items'][number]>).licence, "item 'cifar10-binary'.licence must be an object"],
     ])('%s', (_, mutate, issue) => {
       const catalogue: Catalogue = { version: 1, items: [item()] }

@@ -68,13 +68,22 @@ export interface CatalogueItem {
   manualSources: Array<{ url: string; note: string }>
   licence: { name: string; url: string | null; terms: string }
   format: string
-  /** Items whose files are turned into our SQLite tables by a parser before use. */
-  conversion: { needed: boolean; into: string }
+  /**
+   * Items whose files are turned into our SQLite tables by a parser before use; `parser` names
+   * which one (required when `needed`), so a catalogue can add items without code changes.
+   */
+  conversion: { needed: boolean; into: string; parser?: ConverterId }
   /** Disk for the files plus what conversion writes; memory a conversion or reader needs at most. */
   disk: { bytes: number; note: string }
   memory: { bytes: number; note: string }
   notes: string[]
 }
+
+/** The parsers `epsinas data convert` can run (src/main/benchmarks/convert/converters.ts). */
+export type ConverterId = 'nb101-tfrecord' | 'nb101-nni' | 'nb201-nats' | 'nb201-nni' | 'nbnlp-logs' | 'suite-zero'
+
+/** Every ConverterId, for validation and messages. */
+export const CONVERTER_IDS: readonly ConverterId[] = ['nb101-tfrecord', 'nb101-nni', 'nb201-nats', 'nb201-nni', 'nbnlp-logs', 'suite-zero']
 
 /** The whole catalogue. */
 export interface Catalogue {
@@ -198,6 +207,11 @@ function validateItem(item: Record<string, unknown>, where: string, issues: stri
   if (conversion) {
     if (typeof conversion.needed !== 'boolean') issues.push(`${where}.conversion.needed must be a boolean`)
     text(conversion.into, `${where}.conversion.into`, issues)
+    if (conversion.parser !== undefined && !CONVERTER_IDS.includes(conversion.parser as ConverterId)) {
+      issues.push(`${where}.conversion.parser must be one of ${CONVERTER_IDS.join(', ')} (got ${JSON.stringify(conversion.parser)})`)
+    } else if (conversion.needed === true && conversion.parser === undefined) {
+      issues.push(`${where}.conversion.parser is required when conversion.needed is true (one of ${CONVERTER_IDS.join(', ')})`)
+    }
   }
   for (const key of ['disk', 'memory'] as const) {
     const need = record(item[key], `${where}.${key}`, issues)

@@ -3,26 +3,36 @@ import { SeededRandom } from '../core/random.ts'
 import { normalizeArch } from '../core/scoring/index.ts'
 import { enumerateNb201 } from '../core/spaces/nb201/index.ts'
 import { NB101_SIZE, sampleNb101Specs } from '../core/spaces/nb101/index.ts'
+import { sampleRecepies } from '../core/spaces/nbnlp/index.ts'
+import { readNbnlpArchs } from './nbnlp-archs.ts'
+import { installedNb201Order, openArchIdResolver } from '../benchmarks/arch-ids.ts'
+import { defaultDatabasePath } from '../services/paths.ts'
 import type { SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 
 /** How the user picked architectures on the command line. */
 export type ArchSelection =
-  | { kind: 'file'; path: string }
+  /** db: the cache whose benchmark tables resolve NB201 indices / NB101 hashes in the file (default cache). */
+  | { kind: 'file'; path: string; db?: string }
   | { kind: 'all' }
   | { kind: 'sample'; limit: number; seed: number }
   | { kind: 'list'; archs: readonly string[] }
 
-/** Every architecture of a space, in the benchmark's index order. */
-export function allArchs(space: SpaceId): string[] {
+/**
+ * Every architecture of a space: for NB201 in the benchmark's index order when NATS is converted
+ * into `db` (default cache), else in our enumeration order (the same set).
+ */
+export function allArchs(space: SpaceId, db: string = defaultDatabasePath()): string[] {
   switch (space) {
     case 'nb201':
-      return enumerateNb201()
+      return installedNb201Order(db) ?? enumerateNb201()
     case 'nb101':
       throw new EpsinasError(
         'BAD_ARGUMENT',
         `every NAS-Bench-101 graph (${NB101_SIZE.toLocaleString('en-US')}) needs the benchmark data, which arrives with the data issue; use --limit N --seed S for a random sample or --archs FILE (one {"matrix": [[...]], "ops": [...]} per line)`,
       )
+    case 'nbnlp':
+      throw new EpsinasError('BAD_ARGUMENT', 'NAS-Bench-NLP has no enumerable space: use --archs PATH (one recepie JSON per line, or a folder of training-log JSON files) or --limit N --seed S for random recepies')
     default:
       throw new EpsinasError('BAD_ARGUMENT', `unknown search space '${String(space)}'`)
   }
@@ -35,18 +45,25 @@ export async function selectArchs(space: SpaceId, selection: ArchSelection): Pro
       return allArchs(space)
     case 'sample': {
       if (space === 'nb101') return sampleNb101Specs(selection.limit, selection.seed)
-      const all = allArchs(space)
+      if (space === 'nbnlp') return sampleRecepies(selection.limit, selection.seed).map((recepie) => normalizeArch(space, recepie))
+      // Our enumeration, not the installed index order: a seed names the same sample on every machine.
+      const all = enumerateNb201()
       return new SeededRandom(selection.seed).sampleWithoutReplacement(all.length, selection.limit).map((i) => all[i])
     }
     case 'file':
-      return readArchFile(space, selection.path)
+      if (space === 'nbnlp') return readNbnlpArchs(selection.path)
+      return readArchFile(space, selection.path, selection.db ?? defaultDatabasePath())
     case 'list':
       return selection.archs.map((arch) => normalizeArch(space, arch))
   }
 }
 
-/** One arch per line (an NB201 arch string, an NB101 spec as JSON); blank lines and lines starting with # are skipped. */
-async function readArchFile(space: SpaceId, path: string): Promise<string[]> {
+/**
+ * One arch per line (an NB201 arch string or benchmark index, an NB101 spec as JSON or module
+ * hash; ids are looked up in the installed benchmark tables of `db`); blank lines and lines
+ * starting with # are skipped.
+ */
+async function readArchFile(space: SpaceId, path: string, db: string): Promise<string[]> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -54,16 +71,21 @@ async function readArchFile(space: SpaceId, path: string): Promise<string[]> {
     throw new EpsinasError('BAD_FILE', `cannot read architectures from ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
   }
   const archs: string[] = []
-  text.split(/\r?\n/).forEach((line, index) => {
-    const trimmed = line.trim()
-    if (trimmed === '' || trimmed.startsWith('#')) return
-    try {
-      archs.push(normalizeArch(space, trimmed))
-    } catch (error) {
-      if (error instanceof EpsinasError) throw new EpsinasError(error.code, `${path} line ${index + 1}: ${error.message}`)
-      throw error
-    }
-  })
+  const ids = openArchIdResolver(db)
+  try {
+    text.split(/\r?\n/).forEach((line, index) => {
+      const trimmed = line.trim()
+      if (trimmed === '' || trimmed.startsWith('#')) return
+      try {
+        archs.push(normalizeArch(space, ids.resolve(space, trimmed) ?? trimmed))
+      } catch (error) {
+        if (error instanceof EpsinasError) throw new EpsinasError(error.code, `${path} line ${index + 1}: ${error.message}`)
+        throw error
+      }
+    })
+  } finally {
+    ids.close()
+  }
   if (archs.length === 0) {
     const form = space === 'nb101' ? 'one {"matrix": [[...]], "ops": [...]} per line' : 'one arch string per line'
     throw new EpsinasError('BAD_FILE', `${path} contains no architectures (${form})`)

@@ -3,7 +3,8 @@ import { findItem, itemSize, loadCatalogue, type Catalogue, type CatalogueItem }
 import { formatBytes } from '../benchmarks/bytes.ts'
 import { downloadItem, importItem, itemStatus, removeItem, verifyItem, type ItemStatus } from '../benchmarks/install/index.ts'
 import { DEFAULT_RETRY } from '../benchmarks/download/index.ts'
-import { dataDirectory } from '../services/paths.ts'
+import { convertItem } from '../benchmarks/convert/index.ts'
+import { dataDirectory, defaultDatabasePath } from '../services/paths.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import { parseInteger } from './parse.ts'
 import { createTransferBar } from './transfer-progress.ts'
@@ -25,7 +26,7 @@ interface DownloadOptions extends CommonOptions {
 
 /** `epsinas data list|info|download|import|verify|remove|convert`: benchmark data on this machine. */
 export function dataCommand(): Command {
-  const data = new Command('data').description('benchmark data: list, download, import, verify and remove catalogue items')
+  const data = new Command('data').description('benchmark data: list, download, import, verify, remove and convert catalogue items')
   const common = (command: Command): Command =>
     command
       .option('--catalogue <file>', 'catalogue JSON (default: the one shipped in resources/catalogue.json)')
@@ -98,9 +99,15 @@ export function dataCommand(): Command {
     process.stdout.write(result.removed ? `removed ${id} (${formatBytes(result.bytesFreed)} freed)\n` : `${id} is not installed\n`)
   })
 
-  common(data.command('convert').argument('<id>').description('turn an installed item into database tables (arrives with the parsers)')).action(async (id: string, options: CommonOptions) => {
-    findItem(await loadCatalogue(options.catalogue), id)
-    throw new EpsinasError('BAD_ARGUMENT', `conversion of ${id} arrives with the benchmark parsers; this version can only download, import, verify and remove it`)
+  common(
+    data
+      .command('convert')
+      .argument('<id>')
+      .description('turn an installed item into the benchmark tables of the score cache (what stats and --archs read)')
+      .option('--db <file>', 'SQLite score cache the tables go into', defaultDatabasePath())
+      .option('--no-progress', 'no progress bar'),
+  ).action(async (id: string, options: ConvertOptions) => {
+    await runConvert(id, options)
   })
   return data
 }
@@ -129,6 +136,42 @@ async function runDownload(id: string, options: DownloadOptions): Promise<void> 
     bar?.stop()
     if (error instanceof EpsinasError && error.code === 'CANCELLED') {
       throw new EpsinasError('CANCELLED', `download of ${id} stopped; the partial file is kept: run epsinas data download ${id} to resume`)
+    }
+    throw error
+  } finally {
+    process.off('SIGINT', onSigint)
+  }
+}
+
+interface ConvertOptions extends CommonOptions {
+  db: string
+  progress: boolean
+}
+
+async function runConvert(id: string, options: ConvertOptions): Promise<void> {
+  const item = findItem(await loadCatalogue(options.catalogue), id)
+  const abort = new AbortController()
+  const onSigint = (): void => abort.abort()
+  process.once('SIGINT', onSigint)
+  const bar = options.progress ? createTransferBar(`convert ${id}`) : null
+  try {
+    const result = await convertItem(item, {
+      dataDir: dataDirOf(options),
+      database: options.db,
+      signal: abort.signal,
+      onProgress: (p) => {
+        const doing = p.phase === 'writing' ? 'writing the tables' : 'read'
+        bar?.update({ bytesDone: p.bytesRead, bytesTotal: p.totalBytes ?? 0, rate: p.rate, etaSeconds: p.etaSeconds, file: `${p.file}: ${p.items} records ${doing}` })
+      },
+    })
+    bar?.stop()
+    const lines = result.converted.map((c) => `converted ${c.file}: ${c.records} records -> ${c.items} rows of ${c.benchmark} in ${result.database}`)
+    lines.push(describeStatus(item, result.status))
+    process.stdout.write(`${lines.join('\n')}\n`)
+  } catch (error) {
+    bar?.stop()
+    if (error instanceof EpsinasError && error.code === 'CANCELLED') {
+      throw new EpsinasError('CANCELLED', `conversion of ${id} stopped; the benchmark tables are unchanged`)
     }
     throw error
   } finally {
@@ -174,7 +217,7 @@ function formatInfo(item: CatalogueItem, status: ItemStatus): string {
   }
   for (const source of item.manualSources) lines.push(`  by hand: ${source.url} (${source.note})`)
   lines.push(`  licence: ${item.licence.name}${item.licence.url ? ` (${item.licence.url})` : ''}: ${item.licence.terms}`)
-  lines.push(`  conversion: ${item.conversion.needed ? item.conversion.into : `not needed (${item.conversion.into})`}`)
+  lines.push(`  conversion: ${item.conversion.needed ? `${item.conversion.into} (parser ${item.conversion.parser}; epsinas data convert ${item.id})` : `not needed (${item.conversion.into})`}`)
   lines.push(`  needs: ${formatBytes(item.disk.bytes)} of disk (${item.disk.note}), ${formatBytes(item.memory.bytes)} of memory (${item.memory.note})`)
   for (const note of item.notes) lines.push(`  note: ${note}`)
   return lines.join('\n')

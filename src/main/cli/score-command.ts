@@ -23,7 +23,7 @@ interface ScoreOptions extends ScoringOptions {
 export function scoreCommand(): Command {
   const command = new Command('score')
     .description('score architectures with epsilon as a resumable job (default: all of NAS-Bench-201, grey input, cached)')
-    .option('--archs <file>', 'file with one architecture per line')
+    .option('--archs <file>', 'file with one architecture per line (NB201: arch string or benchmark index; NB101: spec JSON or module hash)')
     .option('--all', 'every architecture of the space (the default without --archs or --limit)')
     .option('--limit <n>', 'score a seeded random sample of n architectures', parseInteger('--limit', 1))
     .option('--seed <s>', 'seed of the --limit sample', parseInteger('--seed', 0), 0)
@@ -37,7 +37,7 @@ export function scoreCommand(): Command {
 function selection(options: ScoreOptions): ArchSelection {
   const chosen = [options.archs !== undefined, options.all === true, options.limit !== undefined].filter(Boolean).length
   if (chosen > 1) throw new EpsinasError('BAD_ARGUMENT', 'choose one of --archs FILE, --all, --limit N')
-  if (options.archs !== undefined) return { kind: 'file', path: options.archs }
+  if (options.archs !== undefined) return { kind: 'file', path: options.archs, db: options.db }
   if (options.limit !== undefined) return { kind: 'sample', limit: options.limit, seed: options.seed }
   return { kind: 'all' }
 }

@@ -55,8 +55,9 @@ async function runSelect(options: SelectOptions): Promise<void> {
       throw new EpsinasError('BAD_ARGUMENT', 'the reference strategy slides over integer exponents with step 1')
     }
     if (options.archs) throw new EpsinasError('BAD_ARGUMENT', 'the reference strategy draws its own sample (numpy seed 21); use --strategy grid with --archs')
-    // np.random.seed(21); np.random.choice(len(space), 100): with replacement, repeats count.
-    const space = allArchs(options.space)
+    // np.random.seed(21); np.random.choice(len(space), 100): with replacement, repeats count. The
+    // indices name the reference's cells only in the benchmark's order (installed NATS in --db).
+    const space = allArchs(options.space, options.db)
     const drawn = new NumpyLegacyRandom(REFERENCE_SEED).choice(space.length, options.sample).map((i) => space[i])
     const unique = [...new Set(drawn)]
     return runWith(options, { archs: unique, draws: drawn.map((arch) => unique.indexOf(arch)) })

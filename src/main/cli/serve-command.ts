@@ -14,6 +14,8 @@ interface ServeOptions {
   db: string
   renderer: string
   workers?: number
+  catalogue?: string
+  dataDir?: string
 }
 
 /** The workbench version from package.json (the CLI runs from the sources). */
@@ -31,6 +33,8 @@ export function serveCommand(): Command {
     .option('--db <file>', 'SQLite score cache', defaultDatabasePath())
     .option('--renderer <dir>', 'folder of the built renderer (npm run build)', DEFAULT_RENDERER_DIR)
     .option('--workers <n>', 'worker threads per job (default: one per core)', parseInteger('--workers', 1))
+    .option('--catalogue <file>', 'catalogue JSON of downloadable benchmarks (default: the one shipped in resources/catalogue.json)')
+    .option('--data-dir <dir>', 'data folder for benchmark files (default: $EPSINAS_HOME, else ~/.epsinas)')
     .action(async (options: ServeOptions) => {
       await serve(options)
     })
@@ -38,8 +42,8 @@ export function serveCommand(): Command {
 
 async function serve(options: ServeOptions): Promise<void> {
   const store = openStore(options.db)
-  const services = createApiServices({ store, version: packageVersion(), workers: options.workers })
-  const bridge = await startHttpBridge({ handlers: services.handlers, progress: services.progress, host: options.host, port: options.port, rendererDir: options.renderer }).catch(
+  const services = createApiServices({ store, version: packageVersion(), workers: options.workers, cataloguePath: options.catalogue, dataDir: options.dataDir })
+  const bridge = await startHttpBridge({ handlers: services.handlers, progress: services.progress, benchmarkProgress: services.benchmarkProgress, host: options.host, port: options.port, rendererDir: options.renderer }).catch(
     async (error: unknown) => {
       // Port taken or address not available: release what was opened, then report it.
       await services.dispose()

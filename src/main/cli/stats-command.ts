@@ -3,13 +3,19 @@ import { Command, Option } from 'commander'
 import { computeEpsilonStats, type EpsilonStats } from '../core/stats/index.ts'
 import { normalizeArch } from '../core/scoring/index.ts'
 import { joinScoresWithAccuracies, readAccuraciesFile, readScoresFile } from '../services/score-files.ts'
-import type { SpaceId } from '../../shared/types.ts'
+import { defaultDatabasePath } from '../services/paths.ts'
+import { installedAccuracies, type AccuracySplit } from '../benchmarks/installed-accuracies.ts'
+import { openBenchmarkStore } from '../store/benchmarks.ts'
+import type { DatasetId, SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 
 interface StatsOptions {
   space: SpaceId
   scores: string
-  accuracies: string
+  accuracies?: string
+  db: string
+  dataset: DatasetId
+  split: AccuracySplit
   json?: string
 }
 
@@ -17,9 +23,12 @@ interface StatsOptions {
 export function statsCommand(): Command {
   return new Command('stats')
     .description('correlate epsilon scores with trained accuracies (Spearman, Kendall, top-10%, top-64)')
-    .addOption(new Option('--space <space>', 'search space of the arch ids').choices(['nb201']).default('nb201'))
+    .addOption(new Option('--space <space>', 'search space of the arch ids').choices(['nb201', 'nb101']).default('nb201'))
     .requiredOption('--scores <file>', 'scores (CSV with arch,epsilon or the JSON written by epsinas score)')
-    .requiredOption('--accuracies <file>', 'accuracies CSV with header arch,accuracy')
+    .option('--accuracies <file>', 'accuracies CSV with header arch,accuracy (default: the installed benchmark accuracies, see epsinas data)')
+    .option('--db <file>', 'SQLite cache holding the installed benchmark tables (epsinas data convert)', defaultDatabasePath())
+    .addOption(new Option('--dataset <dataset>', 'dataset of the installed accuracies').choices(['cifar10', 'cifar100', 'ImageNet16-120']).default('cifar10'))
+    .addOption(new Option('--split <split>', "installed accuracy: final test (default) or validation, as epsinas defines them").choices(['test', 'valid']).default('test'))
     .option('--json <file>', 'also write the statistics as JSON')
     .action(async (options: StatsOptions) => {
       await runStats(options)
@@ -29,10 +38,11 @@ export function statsCommand(): Command {
 async function runStats(options: StatsOptions): Promise<void> {
   const normalize = (arch: string): string => normalizeArch(options.space, arch)
   const scores = await readScoresFile(options.scores, { normalizeArch: normalize })
-  const accuracies = await readAccuraciesFile(options.accuracies, { normalizeArch: normalize })
+  const accuracies = options.accuracies === undefined ? installed(options, scores.keys()) : await readAccuraciesFile(options.accuracies, { normalizeArch: normalize })
+  const from = options.accuracies ?? `the installed ${options.space} ${options.dataset} accuracies (${options.db})`
   const joined = joinScoresWithAccuracies(scores, accuracies)
   if (joined.archs.length === 0) {
-    throw new EpsinasError('BAD_FILE', `no architecture of ${options.scores} appears in ${options.accuracies}`)
+    throw new EpsinasError('BAD_FILE', `no architecture of ${options.scores} appears in ${from}`)
   }
   const stats = computeEpsilonStats(joined.scores, joined.accuracies)
   const notes: string[] = []
@@ -45,6 +55,16 @@ async function runStats(options: StatsOptions): Promise<void> {
     } catch (error) {
       throw new EpsinasError('BAD_FILE', `cannot write ${options.json}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
     }
+  }
+}
+
+/** Accuracies of the scored archs from the benchmark tables: only those, so no "have no score" note for the rest of the benchmark. */
+function installed(options: StatsOptions, archs: Iterable<string>): Map<string, number> {
+  const store = openBenchmarkStore(options.db)
+  try {
+    return installedAccuracies(store, options.space, options.dataset, options.split, archs)
+  } finally {
+    store.close()
   }
 }
 

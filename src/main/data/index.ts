@@ -1,21 +1,29 @@
 import { EpsinasError } from '../../shared/errors.ts'
-import type { InputSource } from '../../shared/types.ts'
+import type { DatasetId, InputSource } from '../../shared/types.ts'
 import type { MinibatchSource } from './minibatch.ts'
+import { installedImageSource } from './readers/installed.ts'
 import { greySource, normalSource, uniformPositiveSource, uniformSource } from './synthetic.ts'
 
 export type { ImageBatchShape, Minibatch, MinibatchSource } from './minibatch.ts'
 export { greySource, normalSource, uniformPositiveSource, uniformSource } from './synthetic.ts'
 
-const SOURCES: Record<InputSource, MinibatchSource> = {
+const SYNTHETIC: Record<Exclude<InputSource, 'real'>, MinibatchSource> = {
   grey: greySource,
   normal: normalSource,
   uniform: uniformSource,
   'uniform-pos': uniformPositiveSource,
 }
 
-/** The minibatch source behind an input name; unknown names get a BAD_ARGUMENT error listing the valid ones. */
-export function minibatchSource(input: string): MinibatchSource {
-  const source = Object.hasOwn(SOURCES, input) ? SOURCES[input as InputSource] : undefined
-  if (!source) throw new EpsinasError('BAD_ARGUMENT', `unknown input source '${input}' (expected one of ${Object.keys(SOURCES).join(', ')})`)
+const NAMES: readonly InputSource[] = [...(Object.keys(SYNTHETIC) as InputSource[]), 'real']
+
+/**
+ * The minibatch source behind an input name; unknown names get a BAD_ARGUMENT error listing the
+ * valid ones. 'real' reads `dataset`'s installed training images (readers/installed.ts); nothing
+ * is read until a batch is loaded.
+ */
+export function minibatchSource(input: string, dataset: DatasetId = 'cifar10'): MinibatchSource {
+  if (input === 'real') return installedImageSource(dataset)
+  const source = Object.hasOwn(SYNTHETIC, input) ? SYNTHETIC[input as Exclude<InputSource, 'real'>] : undefined
+  if (!source) throw new EpsinasError('BAD_ARGUMENT', `unknown input source '${input}' (expected one of ${NAMES.join(', ')})`)
   return source
 }

@@ -4,6 +4,8 @@ import { loadTfjs, runGraphTfjs } from '../core/backends/tfjs/index.ts'
 import { epsilonFromOutputs } from '../core/epsilon/epsilon.ts'
 import { buildNetwork, prepareNetwork, type EngineChoice, type ForwardRunner, type NetworkForm } from '../core/scoring/index.ts'
 import { minibatchSource, type Minibatch } from '../data/index.ts'
+import { syntheticTokenMinibatch } from '../core/spaces/nbnlp/index.ts'
+import { installedPtbTokens } from '../data/readers/installed-ptb.ts'
 import { DATASETS, type DatasetId, type InputSource, type NanReason, type SpaceId } from '../../shared/types.ts'
 import { EpsinasError, serializeError, type SerializedError } from '../../shared/errors.ts'
 
@@ -44,8 +46,12 @@ export type ScoreTaskResult =
 
 /** The minibatch of a configuration: same config, same bits, in every worker. */
 export function loadMinibatch(config: Pick<ResolvedBaseConfig, 'dataset' | 'input' | 'inputSeed' | 'batchSize'>): Promise<Minibatch> {
+  // PTB (NAS-Bench-NLP) batches are token ids, not images.
+  if (config.dataset === 'ptb') {
+    return config.input === 'real' ? installedPtbTokens(config.batchSize, config.inputSeed) : Promise.resolve(syntheticTokenMinibatch(config.batchSize, config.input, config.inputSeed))
+  }
   const { imageSize } = DATASETS[config.dataset]
-  return Promise.resolve(minibatchSource(config.input).load([config.batchSize, 3, imageSize, imageSize], config.inputSeed))
+  return Promise.resolve(minibatchSource(config.input, config.dataset).load([config.batchSize, 3, imageSize, imageSize], config.inputSeed))
 }
 
 // A worker scores many tasks of the same configuration: keep its minibatch and buffers.

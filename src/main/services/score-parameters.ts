@@ -1,4 +1,4 @@
-import { DATASETS, type WeightPair } from '../../shared/types.ts'
+import { DATASETS, type DatasetId, type WeightPair } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import { minibatchSource } from '../data/index.ts'
 
@@ -7,7 +7,7 @@ export function checkScoreParameters(request: { dataset: string; input: string; 
   if (!(request.dataset in DATASETS)) {
     throw new EpsinasError('BAD_ARGUMENT', `unknown dataset '${request.dataset}' (expected one of ${Object.keys(DATASETS).join(', ')})`)
   }
-  minibatchSource(request.input)
+  minibatchSource(request.input, request.dataset as DatasetId)
   if (!Number.isSafeInteger(request.inputSeed) || request.inputSeed < 0) {
     throw new EpsinasError('BAD_ARGUMENT', `input seed must be a non-negative integer (got ${request.inputSeed})`)
   }

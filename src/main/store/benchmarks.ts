@@ -94,6 +94,8 @@ export type Nb201Split = 'test' | 'valid' | Nb201EvalSet
  * taken on `dataset` as given.
  */
 export function resolveNb201Split(dataset: DatasetId | 'cifar10-valid', split: Nb201Split): { trainSet: Nb201TrainSet; evalSet: Nb201EvalSet } {
+  // NAS-Bench-NLP's text is not a NAS-Bench-201 dataset.
+  if (dataset === 'ptb') throw new EpsinasError('BAD_ARGUMENT', 'NAS-Bench-201 has no ptb results (its datasets are cifar10, cifar100, ImageNet16-120)')
   if (split !== 'test' && split !== 'valid') return { trainSet: dataset, evalSet: split }
   if (dataset === 'cifar10') return split === 'test' ? { trainSet: 'cifar10', evalSet: 'ori-test' } : { trainSet: 'cifar10-valid', evalSet: 'x-valid' }
   if (dataset === 'cifar10-valid') return { trainSet: 'cifar10-valid', evalSet: split === 'test' ? 'ori-test' : 'x-valid' }

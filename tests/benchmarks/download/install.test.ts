@@ -71,7 +71,7 @@ describe('benchmark items', () => {
     })
 
     test('should say needs-conversion until the parsers mark the item converted', async () => {
-      const item = testItem('conv', [{ name: 'a.tar.gz', body: A, urls: [server.url('/a')] }], { conversion: { needed: true, into: 'tables' } })
+      const item = testItem('conv', [{ name: 'a.tar.gz', body: A, urls: [server.url('/a')] }], { conversion: { needed: true, into: 'tables', parser: 'nb201-nats' } })
       expect((await downloadItem(item, { dataDir, retry: FAST_RETRY })).status.state).toBe('needs-conversion')
       await markConverted(item, { dataDir, note: 'test tables' })
       expect((await itemStatus(dataDir, item)).state).toBe('ready')
@@ -121,7 +121,7 @@ describe('benchmark items', () => {
     })
 
     test('should refuse to start without the disk space it needs, and say how much', async () => {
-      const item = testItem('big', [{ name: 'a.tar.gz', body: A, urls: [server.url('/a')] }], { conversion: { needed: true, into: 'tables' }, disk: { bytes: 500_000, note: 'file + tables' } })
+      const item = testItem('big', [{ name: 'a.tar.gz', body: A, urls: [server.url('/a')] }], { conversion: { needed: true, into: 'tables', parser: 'nb201-nats' }, disk: { bytes: 500_000, note: 'file + tables' } })
       const error = await rejection(downloadItem(item, { dataDir, freeSpace: async () => 1000 }))
       expect(error.code).toBe('NO_SPACE')
       expect(error.message).toBe(

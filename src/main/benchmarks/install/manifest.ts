@@ -28,8 +28,12 @@ export interface Manifest {
   id: string
   files: Record<string, InstalledFile>
   parts: Record<string, PartRecord>
-  /** Set by the parsers once the item is in our SQLite tables. */
-  converted: { at: string; note: string } | null
+  /**
+   * Set by the parsers once the item is in our SQLite tables. `files`: the SHA-256 of each file
+   * converted, so a file replaced since (a new download or import) makes the item need
+   * conversion again.
+   */
+  converted: { at: string; note: string; files?: Record<string, string | null> } | null
   lastError: { at: string; message: string } | null
 }
 

@@ -43,7 +43,7 @@ export async function itemStatus(dataDir: string, item: CatalogueItem): Promise<
   const states = new Set(files.map((f) => f.state))
   let state: ItemState
   if (holder?.action === 'download') state = 'downloading'
-  else if (files.every((f) => f.state === 'ready')) state = item.conversion.needed && !manifest.converted ? 'needs-conversion' : 'ready'
+  else if (files.every((f) => f.state === 'ready')) state = item.conversion.needed && !convertedCurrent(manifest) ? 'needs-conversion' : 'ready'
   else if (states.has('corrupt')) state = 'corrupt'
   else if (files.some((f) => f.state !== 'missing')) state = 'partial'
   else state = 'missing'
@@ -57,6 +57,14 @@ export async function itemStatus(dataDir: string, item: CatalogueItem): Promise<
     problem,
     holder,
   }
+}
+
+/** Whether the conversion on record was made from the files installed now. */
+function convertedCurrent(manifest: Manifest): boolean {
+  const converted = manifest.converted
+  if (!converted) return false
+  if (converted.files === undefined) return true
+  return Object.entries(converted.files).every(([name, sha256]) => manifest.files[name]?.sha256 === sha256)
 }
 
 async function fileStatus(manifest: Manifest, name: string, expected: number, finalPath: string, partPath: string): Promise<FileStatus> {

@@ -1,0 +1,81 @@
+import { EpsinasError } from '../../shared/errors.ts'
+import type { SpaceId } from '../../shared/types.ts'
+import { formatNb101Spec, type Nb101Label } from '../core/spaces/nb101/spec.ts'
+import { existsSync } from 'node:fs'
+import { nb101Model, nb201ArchsByIndex, openBenchmarkStore, type BenchmarkStore } from '../store/benchmarks.ts'
+
+/** Number of NAS-Bench-201 cells: an installed index is complete when it has them all. */
+const NB201_SIZE = 15_625
+
+/**
+ * Every NB201 arch in the benchmark's own index order (meta_archs), when NATS has been converted
+ * into `database`; null otherwise (an absent file is not created). Samplers that must draw the
+ * same cells as the reference code (np.random.choice over the benchmark index) need this order.
+ * Only an ordering: a cache that cannot be read (newer schema, locked) gives null, not an error.
+ */
+export function installedNb201Order(database: string): string[] | null {
+  if (!existsSync(database)) return null
+  let store: BenchmarkStore
+  try {
+    store = openBenchmarkStore(database)
+  } catch {
+    return null
+  }
+  try {
+    const byIndex = nb201ArchsByIndex(store)
+    if (byIndex.size !== NB201_SIZE) return null
+    return Array.from({ length: NB201_SIZE }, (_, i) => byIndex.get(i) ?? '')
+  } catch {
+    return null
+  } finally {
+    store.close()
+  }
+}
+
+/** Turns benchmark ids (an NB201 index, an NB101 module hash) into arch ids, from the installed tables. */
+export interface ArchIdResolver {
+  /** The arch for `text` when it is a benchmark id, null when it is not one (an arch string or spec). */
+  resolve(space: SpaceId, text: string): string | null
+  close(): void
+}
+
+const INDEX = /^\d+$/
+const HASH = /^[0-9a-f]{32}$/i
+
+/**
+ * A resolver over the benchmark tables of `database`, opened only when the first id is met (a
+ * file of plain arch strings never touches it). NB201 indices are positions in the benchmark's
+ * meta_archs (not our enumeration order), so they need NAS-Bench-201 converted from NATS; NB101
+ * hashes need NAS-Bench-101 converted. Unknown ids are BAD_ARCH naming what to install.
+ */
+export function openArchIdResolver(database: string): ArchIdResolver {
+  let store: BenchmarkStore | null = null
+  let nb201: Map<number, string> | null = null
+  const tables = (): BenchmarkStore => (store ??= openBenchmarkStore(database))
+  return {
+    resolve(space, text) {
+      if (space === 'nb201' && INDEX.test(text)) {
+        nb201 ??= nb201ArchsByIndex(tables())
+        if (nb201.size === 0) {
+          throw new EpsinasError('BAD_ARCH', `${text} looks like a NAS-Bench-201 index, but no benchmark index is installed in ${database}: run epsinas data download nb201-nats-tss-simple and epsinas data convert nb201-nats-tss-simple`)
+        }
+        const arch = nb201.get(Number(text))
+        if (arch === undefined) throw new EpsinasError('BAD_ARCH', `NAS-Bench-201 index ${text} is not installed (${nb201.size} indices are, 0..15624 exist)`)
+        return arch
+      }
+      if (space === 'nb101' && HASH.test(text)) {
+        const model = nb101Model(tables(), text.toLowerCase())
+        if (model === null) {
+          throw new EpsinasError('BAD_ARCH', `no NAS-Bench-101 module with hash ${text} in ${database}: is nb101-only108 (or nb101-nni-db) downloaded and converted?`)
+        }
+        const n = Math.round(Math.sqrt(model.matrix.length))
+        const matrix = Array.from({ length: n }, (_, i) => Array.from(model.matrix.slice(i * n, (i + 1) * n), Number))
+        return formatNb101Spec({ matrix, ops: model.ops as Nb101Label[] })
+      }
+      return null
+    },
+    close() {
+      store?.close()
+    },
+  }
+}
