@@ -4,7 +4,7 @@
  */
 import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { API_CHANNELS, PROGRESS_CHANNEL, type ApiResult } from '../shared/api.ts'
+import { API_CHANNELS, BENCHMARK_PROGRESS_CHANNEL, PROGRESS_CHANNEL, type ApiResult } from '../shared/api.ts'
 import { EpsinasError, serializeError } from '../shared/errors.ts'
 import { createApiServices, dispatch, type ApiHandlers, type ApiServices } from './api-handlers.ts'
 import { openStore } from './store/index.ts'
@@ -75,6 +75,9 @@ void app.whenReady().then(() => {
   // Progress goes to every window of the app (each shows only our own page).
   services.progress.subscribe((event) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(PROGRESS_CHANNEL, event)
+  })
+  services.benchmarkProgress.subscribe((event) => {
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(BENCHMARK_PROGRESS_CHANNEL, event)
   })
   createWindow(url)
 

@@ -184,6 +184,165 @@ export interface WeightsSelectResponse {
   explanation: string
 }
 
+// ---------------------------------------------------------------------------------------------
+// Benchmarks (the data manager's catalogue items)
+
+/** Where an item stands on this machine (the data manager's states). */
+export type BenchmarkState = 'missing' | 'downloading' | 'partial' | 'corrupt' | 'needs-conversion' | 'ready'
+
+/** What installing an item makes available. */
+export interface BenchmarkProvisionView {
+  kind: string
+  space: string | null
+  datasets: string[]
+  detail: string
+}
+
+/** One catalogue item with its status, as the Benchmarks page lists it. */
+export interface BenchmarkItemView {
+  id: string
+  title: string
+  provides: BenchmarkProvisionView[]
+  /** Sum of the catalogue's file sizes; an estimate unless `sizeExact`. */
+  sizeBytes: number
+  sizeExact: boolean
+  licence: { name: string; url: string | null; terms: string }
+  files: Array<{ name: string; state: string; bytes: number; expected: number }>
+  state: BenchmarkState
+  bytesPresent: number
+  problem: string | null
+  /** Whether `benchmarks:convert` can turn this item into database tables in this version. */
+  convertible: boolean
+  conversionNeeded: boolean
+  /** The task this process runs on the item now, if any. */
+  task: BenchmarkTaskView | null
+}
+
+/** A background download or conversion of one item. */
+export interface BenchmarkTaskView {
+  action: 'download' | 'convert'
+  phase: 'download' | 'verify' | 'convert'
+  file: string | null
+  bytesDone: number
+  bytesTotal: number
+  rate: number
+  etaSeconds: number | null
+}
+
+/** Names one catalogue item. */
+export interface BenchmarkIdRequest {
+  id: string
+}
+
+/** Starts (or resumes) a download; `mirror` starts with URL number N of each file. */
+export interface BenchmarkDownloadRequest extends BenchmarkIdRequest {
+  mirror?: number
+}
+
+/** Installs files the user already has, from a file or a folder on the serving machine. */
+export interface BenchmarkImportRequest extends BenchmarkIdRequest {
+  path: string
+}
+
+/** The outcome of a synchronous action on an item, with its status after. */
+export interface BenchmarkActionResponse {
+  item: BenchmarkItemView
+  /** One line for people: what was done. */
+  message: string
+  /** Per-file details (verify) or imported files (import). */
+  details: string[]
+}
+
+/** Progress or end of a background task on an item, pushed like job progress. */
+export interface BenchmarkProgressEvent {
+  id: string
+  state: 'running' | 'done' | 'failed' | 'cancelled'
+  task: BenchmarkTaskView
+  /** The error or the outcome, for people; null while running. */
+  message: string | null
+}
+
+/** The event channel of BenchmarkProgressEvent (also the SSE event name). */
+export const BENCHMARK_PROGRESS_CHANNEL = 'benchmarks:progress'
+
+// ---------------------------------------------------------------------------------------------
+// Sweeps
+
+/** Starts a weight-ablation sweep: every pair (10^a, 10^b), a < b, of the exponent grid. */
+export interface StartSweepRequest extends Omit<ScoreConfigRequest, 'weights'> {
+  exponents: number[]
+  archs: ArchSelectionRequest
+  workers?: number
+  /** Compute the section-5 statistics per pair against the installed accuracies (NB201 only). */
+  withAccuracies?: boolean
+}
+
+/** A sweep job with its per-pair results. */
+export interface SweepSummaryView {
+  job: JobView
+  exponents: number[]
+  results: SweepResultView[]
+  /** Whether the sweep has accuracies, so statistics per pair. */
+  hasAccuracies: boolean
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compare
+
+/** Which scores to compare: one score configuration, against the installed accuracies. */
+export interface CompareRequest extends ScoreConfigRequest {
+  /** How many best architectures the top-k overlap compares; default 10% of n. */
+  topK?: number
+}
+
+/** One scored architecture with what is known about it. */
+export interface ComparePoint {
+  arch: string
+  epsilon: number | null
+  accuracy: number | null
+  /** Parameters in millions (NAS-Bench-201 costs), null when unknown. */
+  params: number | null
+}
+
+/** The section-5 statistics of one proxy against the accuracies, plus the top-k overlap. */
+export interface ProxyStatsView {
+  proxy: string
+  n: number
+  nan: number
+  spearman: number | null
+  kendall: number | null
+  spearman_top10: number | null
+  kendall_top10: number | null
+  top10_top10: number | null
+  top64_top5: number | null
+  /** Architectures among the k best by the proxy that are among the k best by accuracy. */
+  topKOverlap: number | null
+}
+
+/** Everything the Compare page shows. */
+export interface CompareResponse {
+  points: ComparePoint[]
+  /** Other proxies' scores aligned with `points` (null: NaN or not scored by that proxy). */
+  proxies: Array<{ name: string; scores: Array<number | null> }>
+  stats: ProxyStatsView[]
+  topK: number
+  /** Where the accuracies come from, e.g. "NAS-Bench-201 (NATS) cifar10 test accuracy", or null. */
+  accuracySource: string | null
+  /** What is missing, for people, e.g. "install NAS-Bench-201 accuracies to compare against accuracy". */
+  missing: string[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+/** What clearing the score cache removed. */
+export interface CacheClearResponse {
+  scores: number
+  jobs: number
+  bytesBefore: number
+  bytesAfter: number
+}
+
 /** Every request channel with its request and response types. Adding a call starts here. */
 export interface ApiContract {
   'app:info': { request: void; response: AppInfo }
@@ -195,6 +354,17 @@ export interface ApiContract {
   'jobs:cancel': { request: JobIdRequest; response: JobView }
   'jobs:resume': { request: JobIdRequest; response: JobView }
   'weights:select': { request: WeightsSelectRequest; response: WeightsSelectResponse }
+  'benchmarks:list': { request: void; response: BenchmarkItemView[] }
+  'benchmarks:download': { request: BenchmarkDownloadRequest; response: BenchmarkItemView }
+  'benchmarks:cancel': { request: BenchmarkIdRequest; response: BenchmarkItemView }
+  'benchmarks:import': { request: BenchmarkImportRequest; response: BenchmarkActionResponse }
+  'benchmarks:verify': { request: BenchmarkIdRequest; response: BenchmarkActionResponse }
+  'benchmarks:remove': { request: BenchmarkIdRequest; response: BenchmarkActionResponse }
+  'benchmarks:convert': { request: BenchmarkIdRequest; response: BenchmarkItemView }
+  'sweeps:start': { request: StartSweepRequest; response: StartScoreResponse }
+  'sweeps:list': { request: void; response: SweepSummaryView[] }
+  'compare:get': { request: CompareRequest; response: CompareResponse }
+  'cache:clear': { request: void; response: CacheClearResponse }
 }
 
 /** A request channel name. */
@@ -206,21 +376,38 @@ export type ApiRequest<C extends ApiChannel> = ApiContract[C]['request']
 /** What a channel answers on success. */
 export type ApiResponse<C extends ApiChannel> = ApiContract[C]['response']
 
-// A Record over ApiChannel must name every channel and no other, so the list below stays complete.
-const CHANNEL_SET: Record<ApiChannel, true> = {
-  'app:info': true,
-  'scores:list': true,
-  'jobs:list': true,
-  'jobs:get': true,
-  'jobs:start-score': true,
-  'jobs:pause': true,
-  'jobs:cancel': true,
-  'jobs:resume': true,
-  'weights:select': true,
-}
+/**
+ * The preload's function name for each channel. A Record over ApiChannel must name every channel
+ * and no other, so the list stays complete; the channel list below derives from it.
+ */
+export const API_METHODS = {
+  'app:info': 'appInfo',
+  'scores:list': 'listScores',
+  'jobs:list': 'listJobs',
+  'jobs:get': 'getJob',
+  'jobs:start-score': 'startScore',
+  'jobs:pause': 'pauseJob',
+  'jobs:cancel': 'cancelJob',
+  'jobs:resume': 'resumeJob',
+  'weights:select': 'selectWeights',
+  'benchmarks:list': 'listBenchmarks',
+  'benchmarks:download': 'downloadBenchmark',
+  'benchmarks:cancel': 'cancelBenchmark',
+  'benchmarks:import': 'importBenchmark',
+  'benchmarks:verify': 'verifyBenchmark',
+  'benchmarks:remove': 'removeBenchmark',
+  'benchmarks:convert': 'convertBenchmark',
+  'sweeps:start': 'startSweep',
+  'sweeps:list': 'listSweeps',
+  'compare:get': 'compare',
+  'cache:clear': 'clearCache',
+} as const satisfies Record<ApiChannel, string>
+
+/** The preload function name of a channel. */
+export type ApiMethodName<C extends ApiChannel> = (typeof API_METHODS)[C]
 
 /** Every request channel, for allow-lists at runtime. */
-export const API_CHANNELS: readonly ApiChannel[] = Object.freeze(Object.keys(CHANNEL_SET) as ApiChannel[])
+export const API_CHANNELS: readonly ApiChannel[] = Object.freeze(Object.keys(API_METHODS) as ApiChannel[])
 
 /** Narrows an untrusted value to a known request channel. */
 export function isApiChannel(value: unknown): value is ApiChannel {
@@ -244,15 +431,32 @@ export interface ProgressEvent {
 }
 
 /** The event channel on which ProgressEvent is pushed (the SSE event name of the HTTP bridge too). */
-export const PROGRESS_CHANNEL = 'jobs:progress'
+export const PROGRESS_CHANNEL = 'jobs:progress' as const
 
 /** Stops a subscription. */
 export type Unsubscribe = () => void
 
-/** What the preload exposes to the page as `window.epsinas`. */
-export interface EpsinasBridge {
-  /** Sends a request on a contract channel; errors come back as data in the result. */
-  invoke<C extends ApiChannel>(channel: C, request: ApiRequest<C>): Promise<ApiResult<ApiResponse<C>>>
-  /** Calls back on every progress event until the returned function is called. */
+/** One named function per request channel: errors come back as data in the result. */
+export type EpsinasMethods = {
+  [C in ApiChannel as ApiMethodName<C>]: (request: ApiRequest<C>) => Promise<ApiResult<ApiResponse<C>>>
+}
+
+/** The push events and their payloads. */
+export interface ApiEvents {
+  'jobs:progress': ProgressEvent
+  'benchmarks:progress': BenchmarkProgressEvent
+}
+
+/** An event channel name. */
+export type ApiEventChannel = keyof ApiEvents
+
+/** Every event channel, for allow-lists at runtime. */
+export const API_EVENT_CHANNELS: readonly ApiEventChannel[] = Object.freeze([PROGRESS_CHANNEL, BENCHMARK_PROGRESS_CHANNEL] as const)
+
+/** What the preload exposes to the page as `window.epsinas`: exactly the contract, nothing generic. */
+export interface EpsinasBridge extends EpsinasMethods {
+  /** Calls back on every job progress event until the returned function is called. */
   onProgress(callback: (event: ProgressEvent) => void): Unsubscribe
+  /** Calls back on every benchmark download/conversion event until the returned function is called. */
+  onBenchmarkProgress(callback: (event: BenchmarkProgressEvent) => void): Unsubscribe
 }

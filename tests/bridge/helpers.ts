@@ -69,6 +69,8 @@ export class EventStream {
   }
 
   #onBlock(block: string): void {
+    // Only job progress; benchmark events share the stream under their own event name.
+    if (!block.split('\n').includes('event: jobs:progress')) return
     const data = block.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n')
     if (!data) return
     this.events.push(JSON.parse(data) as ProgressEvent)

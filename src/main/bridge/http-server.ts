@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { PROGRESS_CHANNEL, isApiChannel, type ApiResult } from '../../shared/api.ts'
+import { BENCHMARK_PROGRESS_CHANNEL, PROGRESS_CHANNEL, isApiChannel, type ApiResult, type BenchmarkProgressEvent } from '../../shared/api.ts'
 import type { ErrorCode, SerializedError } from '../../shared/errors.ts'
 import { dispatch } from '../api-handlers.ts'
 import type { ApiHandlers } from '../services/api/index.ts'
@@ -25,6 +25,8 @@ export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 export interface HttpBridgeOptions {
   handlers: ApiHandlers
   progress: ProgressHub
+  /** Benchmark download/conversion events, streamed beside job progress when given. */
+  benchmarkProgress?: ProgressHub<BenchmarkProgressEvent>
   /** Default 127.0.0.1; anything else exposes the API to the network (still behind the token). */
   host?: string
   /** Default 0: a free port chosen by the system. */
@@ -57,6 +59,7 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
   const token = options.token ?? newToken()
   const context: RequestContext = {
     ...options,
+    benchmarkProgress: options.benchmarkProgress ?? null,
     host,
     token,
     rendererDir: options.rendererDir ?? DEFAULT_RENDERER_DIR,
@@ -85,7 +88,8 @@ export async function startHttpBridge(options: HttpBridgeOptions): Promise<HttpB
   }
 }
 
-interface RequestContext extends Required<Omit<HttpBridgeOptions, 'port'>> {
+interface RequestContext extends Required<Omit<HttpBridgeOptions, 'port' | 'benchmarkProgress'>> {
+  benchmarkProgress: ProgressHub<BenchmarkProgressEvent> | null
   streams: Set<ServerResponse>
 }
 
@@ -143,9 +147,16 @@ function statusOf(error: SerializedError): number {
 function openEventStream(context: RequestContext, req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' })
   res.write('retry: 2000\n: connected\n\n')
-  const unsubscribe = context.progress.subscribe((event) => {
+  const unsubscribeJobs = context.progress.subscribe((event) => {
     res.write(`event: ${PROGRESS_CHANNEL}\ndata: ${JSON.stringify(event)}\n\n`)
   })
+  const unsubscribeBenchmarks = context.benchmarkProgress?.subscribe((event) => {
+    res.write(`event: ${BENCHMARK_PROGRESS_CHANNEL}\ndata: ${JSON.stringify(event)}\n\n`)
+  })
+  const unsubscribe = (): void => {
+    unsubscribeJobs()
+    unsubscribeBenchmarks?.()
+  }
   const heartbeat = setInterval(() => res.write(': ping\n\n'), context.heartbeatMs)
   heartbeat.unref()
   context.streams.add(res)

@@ -70,5 +70,24 @@ describe('SCHEMAS', () => {
     test('for arguments sent to a channel that takes none', () => {
       expect(issuesOf('jobs:list', { all: true })).toBe('this channel takes no request; send nothing or {}')
     })
+    test('for a sweep with weights, a one-exponent grid or a non-boolean withAccuracies', () => {
+      const { weights: _weights, ...sweepConfig } = config
+      const text = issuesOf('sweeps:start', { ...config, exponents: [1], archs: { kind: 'all' }, withAccuracies: 'yes' })
+      expect(text).toContain('weights is not a known field')
+      expect(text).toContain('exponents must be a list of 2 to 40 items')
+      expect(text).toContain('withAccuracies must be true or false')
+      expect(SCHEMAS['sweeps:start']({ ...sweepConfig, exponents: [-3, 0, 1], archs: { kind: 'all' } }).ok).toBe(true)
+    })
+    test('for compare:get without a full score configuration or with topK 0', () => {
+      const text = issuesOf('compare:get', { space: 'nb201', topK: 0 })
+      expect(text).toContain('dataset must be one of')
+      expect(text).toContain('topK must be a whole number from 1 to 100000 (got 0)')
+      expect(SCHEMAS['compare:get']({ ...config, topK: 5 })).toEqual({ ok: true, value: { ...config, topK: 5 } })
+    })
+    test('for a benchmark id that is not a catalogue id, a relative import path or a negative mirror', () => {
+      expect(issuesOf('benchmarks:verify', { id: 'Bad/Id' })).toContain('id must be a non-empty string of at most 100 characters matching')
+      expect(issuesOf('benchmarks:import', { id: 'nb201-nni-db', path: 'data/file.db' })).toContain('path must be an absolute path')
+      expect(issuesOf('benchmarks:download', { id: 'nb201-nni-db', mirror: -1 })).toContain('mirror must be a whole number from 0 to 100 (got -1)')
+    })
   })
 })

@@ -1,9 +1,9 @@
 /** app:info: version, engines and the backends they really run on, workers, paths and cache size. */
-import { stat } from 'node:fs/promises'
 import type { AppInfo, EngineBackend } from '../../../shared/api.ts'
 import { serializeError } from '../../../shared/errors.ts'
 import { resolveEngine } from '../scoring.ts'
 import type { ScoreStore } from '../../store/index.ts'
+import { cacheBytes } from './cache.ts'
 
 /** What app:info reports about besides the store. */
 export interface AppInfoContext {
@@ -37,10 +37,4 @@ async function probeFullEngine(): Promise<EngineBackend> {
   } catch (error) {
     return { engine: 'full', backend: 'none', reason: serializeError(error).message }
   }
-}
-
-/** Bytes of the database with its WAL and shared-memory files (absent ones count 0). */
-async function cacheBytes(dbPath: string): Promise<number> {
-  const sizes = await Promise.all(['', '-wal', '-shm'].map((suffix) => stat(`${dbPath}${suffix}`).then((s) => s.size, () => 0)))
-  return sizes.reduce((a, b) => a + b, 0)
 }

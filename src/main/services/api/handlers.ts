@@ -2,11 +2,17 @@
  * The service layer behind the shared API: one handler per channel over a real score store and
  * the background job manager. IPC (src/main/index.ts) and the HTTP bridge both dispatch to it.
  */
-import type { ApiChannel, ApiRequest, ApiResponse } from '../../../shared/api.ts'
+import type { ApiChannel, ApiRequest, ApiResponse, BenchmarkProgressEvent } from '../../../shared/api.ts'
+import type { RetryPolicy } from '../../benchmarks/download/index.ts'
+import { openBenchmarkStore, type BenchmarkStore } from '../../store/benchmarks.ts'
 import { defaultWorkerCount } from '../../jobs/worker-pool.ts'
 import type { ScoreStore } from '../../store/index.ts'
 import { dataDirectory } from '../paths.ts'
 import { appInfo } from './app-info.ts'
+import { BenchmarkManager } from './benchmarks.ts'
+import { clearScoreCache } from './cache.ts'
+import { compareScores } from './compare.ts'
+import { listSweeps, startSweep } from './sweeps.ts'
 import { JobManager } from './job-manager.ts'
 import { ProgressHub } from './progress-hub.ts'
 import { listScores } from './scores.ts'
@@ -28,13 +34,20 @@ export interface ApiServicesOptions {
   dataDir?: string
   /** Least time between two progress events of one job. */
   progressIntervalMs?: number
+  /** Catalogue file of downloadable benchmarks; default the bundled one. */
+  cataloguePath?: string
+  /** Retries of benchmark downloads (tests shorten the delays). */
+  downloadRetry?: RetryPolicy
 }
 
-/** The handlers with the progress hub they report to; `dispose` pauses running jobs and drops subscribers. */
+/** The handlers with the progress hubs they report to; `dispose` pauses running jobs, stops downloads and drops subscribers. */
 export interface ApiServices {
   handlers: ApiHandlers
   progress: ProgressHub
+  /** Benchmark download and conversion events. */
+  benchmarkProgress: ProgressHub<BenchmarkProgressEvent>
   jobs: JobManager
+  benchmarks: BenchmarkManager
   dispose(): Promise<void>
 }
 
@@ -42,10 +55,23 @@ export interface ApiServices {
 export function createApiServices(options: ApiServicesOptions): ApiServices {
   const { store } = options
   const workers = options.workers ?? defaultWorkerCount()
+  const dataDir = options.dataDir ?? dataDirectory()
   const progress = new ProgressHub()
+  const benchmarkProgress = new ProgressHub<BenchmarkProgressEvent>()
   const jobs = new JobManager({ store, hub: progress, progressIntervalMs: options.progressIntervalMs })
+  // The benchmark tables live in the score cache file; their own connection is opened on first use.
+  let benchmarkStore: BenchmarkStore | null = null
+  const benchmarkTables = (): BenchmarkStore => (benchmarkStore ??= openBenchmarkStore(store.path))
+  const benchmarks = new BenchmarkManager({
+    dataDir,
+    cataloguePath: options.cataloguePath,
+    hub: benchmarkProgress,
+    database: store.path,
+    retry: options.downloadRetry,
+    progressIntervalMs: options.progressIntervalMs,
+  })
   const handlers: ApiHandlers = {
-    'app:info': () => appInfo({ store, version: options.version, workers, dataDir: options.dataDir ?? dataDirectory() }),
+    'app:info': () => appInfo({ store, version: options.version, workers, dataDir }),
     'scores:list': (request) => listScores(store, request),
     'jobs:list': async () => store.jobs.list().map(jobView),
     'jobs:get': async ({ id }) => jobDetails(store, id),
@@ -54,14 +80,29 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
     'jobs:cancel': ({ id }) => jobs.cancel(id),
     'jobs:resume': async ({ id }) => jobs.resume(id),
     'weights:select': (request) => selectWeights(store, request),
+    'benchmarks:list': () => benchmarks.list(),
+    'benchmarks:download': ({ id, mirror }) => benchmarks.download(id, mirror),
+    'benchmarks:cancel': ({ id }) => benchmarks.cancel(id),
+    'benchmarks:import': ({ id, path }) => benchmarks.import(id, path),
+    'benchmarks:verify': ({ id }) => benchmarks.verify(id),
+    'benchmarks:remove': ({ id }) => benchmarks.remove(id),
+    'benchmarks:convert': ({ id }) => benchmarks.convert(id),
+    'sweeps:start': (request) => startSweep({ jobs, defaultWorkers: workers, dataDir, benchmarks: benchmarkTables }, request),
+    'sweeps:list': async () => listSweeps(store),
+    'compare:get': (request) => compareScores(store, benchmarkTables(), request),
+    'cache:clear': () => clearScoreCache(store, benchmarkTables()),
   }
   return {
     handlers,
     progress,
+    benchmarkProgress,
     jobs,
+    benchmarks,
     async dispose() {
-      await jobs.dispose()
+      await Promise.all([jobs.dispose(), benchmarks.dispose()])
       progress.dispose()
+      benchmarkProgress.dispose()
+      benchmarkStore?.close()
     },
   }
 }

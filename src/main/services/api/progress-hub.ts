@@ -5,15 +5,15 @@
 import type { ProgressEvent, Unsubscribe } from '../../../shared/api.ts'
 
 /** Receives progress events. */
-export type ProgressListener = (event: ProgressEvent) => void
+export type ProgressListener<E = ProgressEvent> = (event: E) => void
 
-/** Broadcasts progress events; the owner disposes it, which removes every subscriber. */
-export class ProgressHub {
-  readonly #listeners = new Set<ProgressListener>()
+/** Broadcasts progress events (job progress by default); the owner disposes it, which removes every subscriber. */
+export class ProgressHub<E = ProgressEvent> {
+  readonly #listeners = new Set<ProgressListener<E>>()
   #disposed = false
 
   /** Calls `listener` on every later event until the returned function is called. */
-  subscribe(listener: ProgressListener): Unsubscribe {
+  subscribe(listener: ProgressListener<E>): Unsubscribe {
     if (this.#disposed) return () => {}
     this.#listeners.add(listener)
     return () => {
@@ -22,7 +22,7 @@ export class ProgressHub {
   }
 
   /** Sends one event to every subscriber. */
-  emit(event: ProgressEvent): void {
+  emit(event: E): void {
     for (const listener of [...this.#listeners]) {
       try {
         listener(event)

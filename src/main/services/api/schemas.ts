@@ -6,11 +6,16 @@ import type {
   ApiChannel,
   ApiRequest,
   ArchSelectionRequest,
+  BenchmarkDownloadRequest,
+  BenchmarkIdRequest,
+  BenchmarkImportRequest,
+  CompareRequest,
   JobIdRequest,
   ScoreConfigRequest,
   ScoresListRequest,
   SelectionMetricId,
   StartScoreRequest,
+  StartSweepRequest,
   WeightsSelectRequest,
 } from '../../../shared/api.ts'
 import { DATASETS, SPACE_DATASETS, type BackendId, type DatasetId, type EngineId, type InputSource, type SpaceId, type WeightPair } from '../../../shared/types.ts'
@@ -21,13 +26,16 @@ export const MAX_SCORES_LIMIT = 100_000
 /** Most architectures one job may list explicitly. */
 export const MAX_LISTED_ARCHS = 100_000
 
-const SPACES: readonly SpaceId[] = ['nb201', 'nb101']
+// Every space the shared types define (SPACE_DATASETS names each), so a new space needs no edit here.
+const SPACES = Object.keys(SPACE_DATASETS) as SpaceId[]
 const DATASET_IDS = Object.keys(DATASETS) as DatasetId[]
-const INPUTS: readonly InputSource[] = ['grey', 'normal', 'uniform', 'uniform-pos']
+const INPUTS: readonly InputSource[] = ['grey', 'normal', 'uniform', 'uniform-pos', 'real']
 const ENGINES: readonly EngineId[] = ['collapsed', 'full']
 const BACKENDS: readonly BackendId[] = ['auto', 'ts', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu']
 const METRICS: readonly SelectionMetricId[] = ['spearman', 'kendall', 'spearman_top10', 'kendall_top10', 'top10_top10', 'top64_top5']
 const JOB_ID = /^[A-Za-z0-9_-]+$/
+// Catalogue ids are path components: the catalogue's own alphabet.
+const ITEM_ID = /^[a-z0-9][a-z0-9-]*$/
 const CONFIG_FIELDS = ['space', 'dataset', 'input', 'inputSeed', 'batchSize', 'weights', 'engine', 'backend'] as const
 
 /** Checks one channel's untrusted request. */
@@ -44,6 +52,17 @@ export const SCHEMAS: { [C in ApiChannel]: Schema<C> } = {
   'jobs:cancel': jobId,
   'jobs:resume': jobId,
   'weights:select': weightsSelect,
+  'benchmarks:list': nothing,
+  'benchmarks:download': benchmarkDownload,
+  'benchmarks:cancel': benchmarkId,
+  'benchmarks:import': benchmarkImport,
+  'benchmarks:verify': benchmarkId,
+  'benchmarks:remove': benchmarkId,
+  'benchmarks:convert': benchmarkId,
+  'sweeps:start': startSweep,
+  'sweeps:list': nothing,
+  'compare:get': compare,
+  'cache:clear': nothing,
 }
 
 /** Channels without arguments accept nothing, null or an empty object (what an HTTP client sends). */
@@ -132,5 +151,60 @@ function weightsSelect(raw: unknown): Checked<WeightsSelectRequest> {
   if (o.metric !== undefined) request.metric = c.oneOf(o.metric, 'metric', METRICS)
   if (o.bootstrap !== undefined) request.bootstrap = c.integer(o.bootstrap, 'bootstrap', 0, 10_000)
   if (request.metric !== undefined && request.strategy === 'reference') c.fail('metric', 'is only used by the grid strategy')
+  return c.result(request)
+}
+
+function benchmarkId(raw: unknown): Checked<BenchmarkIdRequest> {
+  const c = new Checker()
+  const o = c.object(raw, '', ['id'])
+  if (!o) return c.result(raw as BenchmarkIdRequest)
+  return c.result({ id: c.string(o.id, 'id', 100, ITEM_ID) })
+}
+
+function benchmarkDownload(raw: unknown): Checked<BenchmarkDownloadRequest> {
+  const c = new Checker()
+  const o = c.object(raw, '', ['id', 'mirror'])
+  if (!o) return c.result(raw as BenchmarkDownloadRequest)
+  const request: BenchmarkDownloadRequest = { id: c.string(o.id, 'id', 100, ITEM_ID) }
+  if (o.mirror !== undefined) request.mirror = c.integer(o.mirror, 'mirror', 0, 100)
+  return c.result(request)
+}
+
+function benchmarkImport(raw: unknown): Checked<BenchmarkImportRequest> {
+  const c = new Checker()
+  const o = c.object(raw, '', ['id', 'path'])
+  if (!o) return c.result(raw as BenchmarkImportRequest)
+  const path = c.string(o.path, 'path', 4096)
+  // A path on the serving machine; relative ones would depend on where the server was started.
+  if (typeof path === 'string' && !(path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path))) c.fail('path', 'must be an absolute path on the machine running the workbench')
+  return c.result({ id: c.string(o.id, 'id', 100, ITEM_ID), path })
+}
+
+function startSweep(raw: unknown): Checked<StartSweepRequest> {
+  const c = new Checker()
+  const fields = CONFIG_FIELDS.filter((f) => f !== 'weights')
+  const o = c.object(raw, '', [...fields, 'exponents', 'archs', 'workers', 'withAccuracies'])
+  if (!o) return c.result(raw as StartSweepRequest)
+  // scoreConfig checks weights too; a sweep has none, so give it a valid placeholder and drop it.
+  const { weights: _unused, ...config } = scoreConfig(c, { ...o, weights: [1, 2] })
+  const request: StartSweepRequest = {
+    ...config,
+    exponents: c.array(o.exponents, 'exponents', 2, 40, (value, at) => c.integer(value, at, -30, 30)),
+    archs: archSelection(c, o.archs, 'archs'),
+  }
+  if (o.workers !== undefined) request.workers = c.integer(o.workers, 'workers', 1, 256)
+  if (o.withAccuracies !== undefined) {
+    if (typeof o.withAccuracies !== 'boolean') c.fail('withAccuracies', 'must be true or false')
+    request.withAccuracies = o.withAccuracies === true
+  }
+  return c.result(request)
+}
+
+function compare(raw: unknown): Checked<CompareRequest> {
+  const c = new Checker()
+  const o = c.object(raw, '', [...CONFIG_FIELDS, 'topK'])
+  if (!o) return c.result(raw as CompareRequest)
+  const request: CompareRequest = scoreConfig(c, o)
+  if (o.topK !== undefined) request.topK = c.integer(o.topK, 'topK', 1, 100_000)
   return c.result(request)
 }

@@ -1,0 +1,73 @@
+/** sweeps:start and sweeps:list: weight-ablation sweeps as background jobs, and their per-pair results. */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { StartScoreResponse, StartSweepRequest, SweepSummaryView } from '../../../shared/api.ts'
+import { EpsinasError } from '../../../shared/errors.ts'
+import { selectArchs } from '../../cli/arch-selection.ts'
+import { checkEngineRequest, checkSpaceDataset } from '../../core/scoring/index.ts'
+import { parseJobSpec } from '../../jobs/job-spec.ts'
+import type { ScoreStore } from '../../store/index.ts'
+import type { BenchmarkStore } from '../../store/benchmarks.ts'
+import { checkScoreParameters } from '../score-parameters.ts'
+import { sweepSpec } from '../sweeps.ts'
+import { installedAccuracyTable } from './compare.ts'
+import type { JobManager } from './job-manager.ts'
+import { jobDetails } from './views.ts'
+
+/** What starting a sweep needs besides the request. */
+export interface SweepContext {
+  jobs: JobManager
+  defaultWorkers: number
+  dataDir: string
+  benchmarks: () => BenchmarkStore
+}
+
+/** Checks the request, writes the accuracies file the job reads (when asked), and queues the sweep. */
+export async function startSweep(context: SweepContext, request: StartSweepRequest): Promise<StartScoreResponse> {
+  const base = {
+    space: request.space,
+    dataset: request.dataset,
+    input: request.input,
+    inputSeed: request.inputSeed,
+    batchSize: request.batchSize,
+    engine: request.engine,
+    backend: request.backend ?? 'auto',
+    workers: request.workers ?? context.defaultWorkers,
+  }
+  const spec = sweepSpec(base, [...new Set(request.exponents)].sort((a, b) => a - b))
+  checkScoreParameters(spec)
+  checkSpaceDataset(spec.space, spec.dataset)
+  checkEngineRequest(spec.engine, spec.backend)
+  if (request.withAccuracies) spec.accuracies = await writeAccuracies(context, request)
+  const archs = await selectArchs(spec.space, request.archs)
+  return { jobId: context.jobs.start(spec, archs), total: archs.length * spec.pairs.length }
+}
+
+/**
+ * The job re-reads its accuracies when resumed, so they go to a file of their own under the data
+ * folder (the installed tables may change later; the sweep keeps what it started with).
+ */
+async function writeAccuracies(context: SweepContext, request: StartSweepRequest): Promise<string> {
+  if (request.space !== 'nb201') throw new EpsinasError('BAD_ARGUMENT', 'sweeps with accuracies need NAS-Bench-201 (the NB101 tables arrive later); start it without accuracies')
+  const { accuracies } = installedAccuracyTable(context.benchmarks(), request.space, request.dataset)
+  if (accuracies.size === 0) throw new EpsinasError('BAD_ARGUMENT', `install NAS-Bench-201 accuracies for ${request.dataset} first (Benchmarks page), or start the sweep without accuracies`)
+  const dir = join(context.dataDir, 'sweeps')
+  await mkdir(dir, { recursive: true })
+  const path = join(dir, `accuracies-${request.dataset}-${Date.now()}.csv`)
+  await writeFile(path, `arch,accuracy\n${[...accuracies].map(([arch, value]) => `${arch},${value}`).join('\n')}\n`)
+  return path
+}
+
+/** Every sweep job, newest first, with its per-pair results. */
+export function listSweeps(store: ScoreStore): SweepSummaryView[] {
+  return store.jobs
+    .list()
+    .filter((job) => job.kind === 'sweep')
+    .map((job) => {
+      const details = jobDetails(store, job.id)
+      const spec = parseJobSpec(job.id, job.spec)
+      const exponents = [...new Set((spec.exponents ?? []).flat())].sort((a, b) => a - b)
+      return { job: details.job, exponents, results: details.sweep, hasAccuracies: spec.accuracies !== undefined }
+    })
+    .sort((a, b) => b.job.createdAt.localeCompare(a.job.createdAt))
+}

@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest'
+import { heatmapOption, pointsInRange, rampColour, scatterOption, type ScatterPoint } from './options.ts'
+
+const POINTS: ScatterPoint[] = [
+  { x: 0.1, y: 70, color: 0.2, index: 0 },
+  { x: 0.5, y: 90, color: 1.1, index: 1 },
+  { x: 0.9, y: 80, color: null, index: 2 },
+]
+
+type Series = Array<{ data: unknown[][] }>
+
+describe('scatterOption', () => {
+  test('should draw every point once and the selection again on top', () => {
+    const option = scatterOption({ xName: 'epsilon', yName: 'accuracy', points: POINTS, selected: new Set([1]), colorName: 'log10 params' })
+    const series = option.series as Series
+    expect(series[0].data).toEqual([[0.1, 70, 0.2, 0], [0.5, 90, 1.1, 1], [0.9, 80, null, 2]])
+    expect(series[1].data).toEqual([[0.5, 90, 1.1, 1]])
+  })
+
+  test('should add a colour scale over the known colour values only when asked', () => {
+    const coloured = scatterOption({ xName: 'x', yName: 'y', points: POINTS, selected: new Set(), colorName: 'log10 params' })
+    expect(coloured.visualMap).toMatchObject({ dimension: 2, min: 0.2, max: 1.1 })
+    expect(scatterOption({ xName: 'x', yName: 'y', points: POINTS, selected: new Set(), colorName: null }).visualMap).toBeUndefined()
+  })
+})
+
+describe('pointsInRange', () => {
+  test('should return the rows inside a brushed rectangle, whichever way it was dragged', () => {
+    expect(pointsInRange(POINTS, [[0, 0.6], [60, 95]])).toEqual([0, 1])
+    expect(pointsInRange(POINTS, [[0.6, 0], [95, 75]])).toEqual([1])
+  })
+})
+
+describe('heatmapOption', () => {
+  test('should place pairs on the exponent grid and outline the chosen one', () => {
+    const option = heatmapOption({ cells: [{ low: -2, high: 0, value: 0.5 }, { low: -2, high: 1, value: 0 }, { low: 0, high: 1, value: null }], metricName: 'NaN fraction', min: 0, max: 1, chosen: [-2, 1], lowerIsBetter: true })
+    const data = (option.series as Array<{ data: Array<{ value: unknown[]; itemStyle?: unknown }> }>)[0].data
+    expect(data.map((d) => d.value)).toEqual([[0, 0, 0.5], [1, 0, 0], [1, 1, '-']])
+    expect(data[1].itemStyle).toMatchObject({ borderWidth: 3 })
+    expect(data[0].itemStyle).toBeUndefined()
+  })
+})
+
+describe('colour bins of large scatters', () => {
+  test('should draw more than 5,000 coloured points as large-mode bins, each point once, selection last', () => {
+    const many: ScatterPoint[] = Array.from({ length: 6000 }, (_, i) => ({ x: i, y: i % 100, color: (i % 90) / 10, index: i }))
+    const option = scatterOption({ xName: 'x', yName: 'y', points: many, selected: new Set([5]), colorName: 'c' })
+    const series = option.series as Array<{ name: string; data: unknown[][]; large?: boolean }>
+    const bins = series.filter((s) => s.name === 'architectures')
+    expect(bins.every((s) => s.large)).toBe(true)
+    expect(bins.reduce((n, s) => n + s.data.length, 0)).toBe(6000)
+    expect(series.at(-1)).toMatchObject({ name: 'selected', data: [[5, 5, 0.5, 5]] })
+  })
+
+  test('should interpolate the ramp between its stops', () => {
+    expect(rampColour(0)).toBe('#440154')
+    expect(rampColour(1)).toBe('#fde725')
+  })
+})

@@ -1,0 +1,19 @@
+/** The pages of the workbench and hash routing (#/runs). */
+
+/** A page id. */
+export type PageId = 'benchmarks' | 'runs' | 'weights' | 'compare' | 'settings'
+
+/** Pages in sidebar order. */
+export const PAGES: ReadonlyArray<{ id: PageId; title: string }> = [
+  { id: 'benchmarks', title: 'Benchmarks' },
+  { id: 'runs', title: 'Runs' },
+  { id: 'weights', title: 'Weights' },
+  { id: 'compare', title: 'Compare' },
+  { id: 'settings', title: 'Settings / About' },
+]
+
+/** The page a hash names; unknown or empty hashes show Runs. */
+export function pageFromHash(hash: string): PageId {
+  const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0]
+  return PAGES.some((p) => p.id === id) ? (id as PageId) : 'runs'
+}

@@ -1,0 +1,232 @@
+/**
+ * End to end: the built renderer in Debian's Chromium, served by the real HTTP bridge over real
+ * services, a real SQLite file and a local HTTP server with a fixture benchmark. One world for the
+ * whole file (the steps build on each other: install, score, compare, sweep), screenshots of every page.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { CompareRequest } from '../../src/shared/api.ts'
+import { selectArchs } from '../../src/main/cli/arch-selection.ts'
+import { chromiumPath } from './browser.ts'
+import { ensureRendererBuilt } from './build-renderer.ts'
+import { startWorld, type World } from './harness.ts'
+
+const SAMPLE = { limit: 8, seed: 3 }
+const CONFIG: CompareRequest = { space: 'nb201', dataset: 'cifar10', input: 'grey', inputSeed: 0, batchSize: 16, weights: [1e-7, 1], engine: 'collapsed', backend: 'auto' }
+
+let world: World
+
+/** Polls `check` until it passes (Playwright's expect is not used: vitest asserts). */
+async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let last: T | undefined
+  for (;;) {
+    last = await read()
+    if (ok(last)) return last
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** A statistic as the page shows it ('n/a' for undefined), read back as a number to compare with the service. */
+function expectStat(text: string | null, value: number | null): void {
+  if (value === null) expect(text).toBe('n/a')
+  else expect(Number(text)).toBeCloseTo(value, 3)
+}
+
+async function open(page: Page, hash: string): Promise<void> {
+  await page.goto(`${world.bridge.url}#/${hash}`)
+  await page.locator('main h1').waitFor()
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  // A string expression: this file is type-checked without DOM types.
+  await page.evaluate('window.scrollTo(0, 0)')
+  await page.screenshot({ path: join(world.artifacts, `${name}.png`), fullPage: true })
+}
+
+function stateOf(row: Locator): Promise<string | null> {
+  return row.locator('.badge').first().getAttribute('data-state')
+}
+
+beforeAll(async () => {
+  // First, before anything is started: a missing Chromium fails the suite with how to install it.
+  chromiumPath()
+  await ensureRendererBuilt()
+  world = await startWorld(await selectArchs('nb201', { kind: 'sample', ...SAMPLE }))
+})
+
+afterAll(async () => {
+  await world?.close()
+})
+
+describe('the workbench in Chromium over the HTTP bridge', () => {
+  test('Benchmarks: a fixture benchmark is downloaded with a live progress bar, cancelled, resumed, converted', async () => {
+    const { page, files, fixture } = world
+    // The first response stalls after half the file, so the bar is seen mid-way and Cancel has something to stop.
+    files.route('/zc_nasbench201.json', { body: fixture, etag: '"fixture-1"', script: [{ kind: 'pause', after: Math.floor(fixture.length / 2) }] })
+    await open(page, 'benchmarks')
+    const row = page.locator('tr[data-item="zc-nasbench201"]')
+    expect(await stateOf(row)).toBe('missing')
+
+    await row.getByRole('button', { name: 'Download' }).click()
+    const bar = row.getByRole('progressbar')
+    const percent = await until('the progress bar to move', async () => Number((await bar.getAttribute('aria-valuenow')) ?? 0), (v) => v > 0)
+    expect(percent).toBeLessThan(100)
+    await shot(page, 'benchmarks-downloading')
+
+    await row.getByRole('button', { name: 'Cancel' }).click()
+    await until('the item to be partial', () => stateOf(row), (s) => s === 'partial')
+    await row.getByRole('button', { name: 'Resume' }).click()
+    await until('the download to finish', () => stateOf(row), (s) => s === 'needs-conversion')
+    // The resumed request asked only for the rest of the file.
+    expect(files.requests.at(-1)?.range).toMatch(/^bytes=\d+-$/)
+
+    await row.getByRole('button', { name: 'Convert' }).click()
+    await until('the conversion', () => stateOf(row), (s) => s === 'ready')
+    const listed = await world.services.handlers['benchmarks:list']()
+    expect(listed.find((item) => item.id === 'zc-nasbench201')?.state).toBe('ready')
+    await shot(page, 'benchmarks')
+  })
+
+  test('Runs: a scoring run on an 8-architecture NB201 sample is started, followed to done, filtered', async () => {
+    const { page } = world
+    await open(page, 'runs')
+    await page.locator('input[name="batchSize"]').fill('16')
+    await page.locator('input[name="sampleSize"]').fill(String(SAMPLE.limit))
+    await page.locator('input[name="sampleSeed"]').fill(String(SAMPLE.seed))
+    await page.getByRole('button', { name: 'Start run' }).click()
+
+    const job = page.locator('tr[data-job]').first()
+    await until('the job to finish', () => stateOf(job), (s) => s === 'done', 60_000)
+    expect(await job.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100')
+    const table = page.locator('[data-table="Scores"]')
+    await until('the results', () => table.locator('.foot').textContent(), (t) => t === `${SAMPLE.limit} rows`)
+
+    const scores = await world.services.handlers['scores:list'](CONFIG)
+    expect(scores).toHaveLength(SAMPLE.limit)
+    await page.getByLabel('Filter by architecture').fill(scores[0].arch)
+    await until('the filter', () => table.locator('.foot').textContent(), (t) => t === '1 rows')
+    await page.getByLabel('Filter by architecture').fill('')
+    await page.getByLabel('Filter by architecture').blur()
+    await shot(page, 'runs')
+  })
+
+  test('Compare: one point per scored architecture with an epsilon, and the statistics equal the service', async () => {
+    const { page } = world
+    await open(page, 'compare')
+    const expected = await world.services.handlers['compare:get'](CONFIG)
+    const plotted = expected.points.filter((p) => p.epsilon !== null && p.accuracy !== null)
+    // Every scored architecture has a fixture accuracy, so the only ones left out are NaN scores.
+    expect(plotted.length).toBe(expected.points.filter((p) => p.epsilon !== null).length)
+    expect(expected.points).toHaveLength(SAMPLE.limit)
+
+    const count = page.getByTestId('plot-count')
+    await until('the scatter', () => count.getAttribute('data-count'), (c) => c === String(plotted.length))
+    expect(await page.locator('[data-chart="epsilon vs accuracy"] canvas').count()).toBeGreaterThan(0)
+    expect(expected.stats.map((s) => s.proxy)).toEqual(['epsilon', 'jacov', 'synflow'])
+    for (const stats of expected.stats) {
+      const row = page.locator(`tr[data-proxy="${stats.proxy}"]`)
+      expect(await row.locator('[data-stat="n"]').textContent()).toBe(String(stats.n))
+      expect(await row.locator('[data-stat="nan"]').textContent()).toBe(String(stats.nan))
+      expectStat(await row.locator('[data-stat="spearman"]').textContent(), stats.spearman)
+      expectStat(await row.locator('[data-stat="kendall"]').textContent(), stats.kendall)
+      expectStat(await row.locator('[data-stat="top10_top10"]').textContent(), stats.top10_top10)
+    }
+    expect(await page.locator('[data-chart="synflow vs accuracy"]').count()).toBe(1)
+
+    // Linked selection: a rectangle brushed over the whole plot selects every plotted point...
+    const chart = page.locator('[data-chart="epsilon vs accuracy"]')
+    const box = await chart.boundingBox()
+    if (!box) throw new Error('the scatter has no box')
+    await page.mouse.move(box.x + 58, box.y + 42)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 })
+    await page.mouse.move(box.x + box.width - 22, box.y + box.height - 46, { steps: 5 })
+    await page.mouse.up()
+    await until('the brushed selection', () => page.locator('#sel-heading').textContent(), (t) => t?.includes(`${plotted.length} selected`) === true)
+    await page.getByLabel('only selected').check()
+    expect(await page.locator('[data-table="Compared architectures"] .foot').textContent()).toBe(`${plotted.length} rows`)
+    await shot(page, 'compare')
+
+    // ... and a row picked in the table toggles that one architecture.
+    await page.getByRole('button', { name: 'Clear selection' }).click()
+    await page.getByLabel('only selected').uncheck()
+    await page.locator('[data-table="Compared architectures"] [role="row"][aria-rowindex="2"]').click()
+    await until('the selection', () => page.locator('#sel-heading').textContent(), (t) => t?.includes('1 selected') === true)
+
+    // Exports: the figure as SVG, the joined data as CSV.
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'SVG' }).click()])
+    expect(readFileSync((await svg.path()) ?? '', 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/)
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Data CSV' }).click()])
+    const lines = readFileSync((await csv.path()) ?? '', 'utf8').trim().split('\r\n')
+    expect(lines[0]).toBe('arch,epsilon,accuracy,params_m,jacov,synflow')
+    expect(lines).toHaveLength(SAMPLE.limit + 1)
+  })
+
+  test('Weights: a sweep is run, its heatmap drawn, and the automatic pair is picked for new runs', async () => {
+    const { page } = world
+    await open(page, 'weights')
+    await page.locator('input[name="exponents"]').fill('-3..1')
+    await page.locator('input[name="batchSize"]').fill('16')
+    await page.locator('input[name="sampleSize"]').fill(String(SAMPLE.limit))
+    await page.locator('input[name="sampleSeed"]').fill(String(SAMPLE.seed))
+    // The fixture benchmark installed above provides the accuracies, so the sweep has statistics too.
+    await page.locator('input[name="withAccuracies"]').check()
+    await page.getByRole('button', { name: 'Start sweep' }).click()
+
+    const chosen = page.getByTestId('chosen-pair')
+    await chosen.waitFor({ timeout: 60_000 })
+    const sweeps = await world.services.handlers['sweeps:list']()
+    const selection = await world.services.handlers['weights:select']({ jobId: sweeps[0].job.id, strategy: 'grid', bootstrap: 0 })
+    expect(selection.chosen).not.toBeNull()
+    expect(JSON.parse((await chosen.getAttribute('data-weights')) ?? 'null')).toEqual(selection.chosen?.weights)
+    expect(await page.locator('[data-chart="Sweep heatmap"] canvas').count()).toBeGreaterThan(0)
+    expect(sweeps[0].hasAccuracies).toBe(true)
+    await page.getByLabel('Heatmap metric').selectOption('spearman')
+    expect(await page.locator('#heat-heading').textContent()).toBe('Spearman rho per weight pair')
+    await page.getByRole('button', { name: 'Use this pair' }).click()
+    await page.getByRole('button', { name: 'In use for new runs' }).waitFor()
+    await shot(page, 'weights')
+
+    await open(page, 'runs')
+    await page.locator('select[name="weightMode"]').selectOption('automatic')
+    expect(JSON.parse((await page.locator('.submit [data-weights]').getAttribute('data-weights')) ?? 'null')).toEqual(selection.chosen?.weights)
+  })
+
+  test('Settings: the backend in use with its reason, the data folder and the cache size', async () => {
+    const { page } = world
+    await open(page, 'settings')
+    const info = await world.services.handlers['app:info']()
+    await until('the backend', () => page.getByTestId('backend').textContent(), (t) => t === info.backend)
+    expect(await page.locator('main').textContent()).toContain(info.dataDir)
+    await shot(page, 'settings')
+  })
+
+  test('Runs: a long run is paused, resumed and cancelled from the jobs table; Settings then clears the cache', async () => {
+    const { page } = world
+    await open(page, 'runs')
+    await page.locator('select[name="input"]').selectOption('normal')
+    await page.locator('input[name="batchSize"]').fill('16')
+    await page.locator('input[name="sampleSize"]').fill('3000')
+    await page.getByRole('button', { name: 'Start run' }).click()
+    const job = page.locator('tr[data-job]').first()
+    await until('the long run to start', () => stateOf(job), (s) => s === 'running', 30_000)
+    await job.getByRole('button', { name: 'Pause' }).click()
+    await until('the pause', () => stateOf(job), (s) => s === 'paused')
+    await job.getByRole('button', { name: 'Resume' }).click()
+    await until('the resume', () => stateOf(job), (s) => s === 'running' || s === 'queued')
+    await job.getByRole('button', { name: 'Cancel' }).click()
+    await until('the cancel', () => stateOf(job), (s) => s === 'cancelled')
+    const id = await job.getAttribute('data-job')
+    expect(world.store.jobs.get(id ?? '')?.state).toBe('cancelled')
+
+    await open(page, 'settings')
+    await page.getByRole('button', { name: 'Clear score cache…' }).click()
+    await page.getByRole('button', { name: 'Yes, clear the cache' }).click()
+    await page.getByText(/^Cleared \d+ scores and \d+ jobs/).waitFor()
+    expect(world.store.countScores()).toBe(0)
+  })
+})
