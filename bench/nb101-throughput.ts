@@ -15,13 +15,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { runGraphTs } from '../src/main/core/backends/ts/interpreter.ts'
-import { BufferPool } from '../src/main/core/backends/ts/pool.ts'
-import { loadTfjs, runGraphTfjs, type TfjsBackendId } from '../src/main/core/backends/tfjs/index.ts'
-import { buildNetwork, prepareNetwork, scorePrepared, type ForwardRunner } from '../src/main/core/scoring/index.ts'
 import { NB101_SIZE, sampleNb101Specs } from '../src/main/core/spaces/nb101/index.ts'
-import { loadMinibatch } from '../src/main/jobs/score-task.ts'
-import type { EngineId } from '../src/shared/types.ts'
+import { engineTimer } from './engine-timer.ts'
 
 const { values } = parseArgs({
   options: {
@@ -36,30 +31,16 @@ const specCount = Number(values.specs)
 const fullCount = Math.min(Number(values.full), specCount)
 const batchSize = Number(values.batch)
 const weights = [1e-4, 10] as const
-const network = { space: 'nb101', dataset: 'cifar10', batchSize } as const
 
 const specs = sampleNb101Specs(specCount, 2026)
-const minibatch = await loadMinibatch({ dataset: 'cifar10', input: 'grey', inputSeed: 0, batchSize })
-const runtime = await loadTfjs(values.backend as TfjsBackendId)
-const pool = new BufferPool()
-const runners: Record<EngineId, ForwardRunner> = {
-  collapsed: (g, x, w) => runGraphTs(g, x, w, pool),
-  full: (g, x, w) => runGraphTfjs(runtime, g, x, w),
-}
-
-function timeScore(spec: string, engine: EngineId): { ms: number; epsilon: number } {
-  const started = performance.now()
-  const prepared = prepareNetwork(buildNetwork(spec, network, 'literal'), minibatch, engine)
-  const score = scorePrepared(prepared, weights, runners[engine])
-  return { ms: performance.now() - started, epsilon: score.value }
-}
+const { timeScore, backend } = await engineTimer('nb101', batchSize, weights, values.backend as string)
 
 function agreement(c: number, f: number): string {
   if (Number.isNaN(c) || Number.isNaN(f)) return Number.isNaN(c) === Number.isNaN(f) ? 'both NaN' : 'NaN MISMATCH'
   return `diff ${Math.abs(c - f).toExponential(1)}`
 }
 
-console.log(`# NB101 cifar10 grey, batch ${batchSize}, weights ${weights.join(',')}, ${specCount} specs (${fullCount} also full width), one thread, full width on ${runtime.backend}`)
+console.log(`# NB101 cifar10 grey, batch ${batchSize}, weights ${weights.join(',')}, ${specCount} specs (${fullCount} also full width), one thread, full width on ${backend}`)
 console.log(`# ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, node ${process.version}`)
 timeScore(specs[0], 'collapsed') // warm-up: JIT and buffer pool
 let collapsedMs = 0

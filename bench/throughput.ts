@@ -12,14 +12,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { runGraphTs } from '../src/main/core/backends/ts/interpreter.ts'
-import { BufferPool } from '../src/main/core/backends/ts/pool.ts'
-import { loadTfjs, runGraphTfjs, type TfjsBackendId } from '../src/main/core/backends/tfjs/index.ts'
 import { SeededRandom } from '../src/main/core/random.ts'
-import { buildNetwork, prepareNetwork, scorePrepared, type ForwardRunner } from '../src/main/core/scoring/index.ts'
 import { nb201ArchAt, NB201_SIZE } from '../src/main/core/spaces/nb201/index.ts'
-import { loadMinibatch } from '../src/main/jobs/score-task.ts'
-import type { EngineId } from '../src/shared/types.ts'
+import { engineTimer } from './engine-timer.ts'
 
 const { values } = parseArgs({
   options: {
@@ -32,27 +27,12 @@ const { values } = parseArgs({
 const archCount = Number(values.archs)
 const batchSize = Number(values.batch)
 const weights = [1e-7, 1] as const
-const spec = { space: 'nb201', dataset: 'cifar10', batchSize } as const
 
 const random = new SeededRandom(2026)
 const archs = random.sampleWithoutReplacement(NB201_SIZE, archCount).map(nb201ArchAt)
-const minibatch = await loadMinibatch({ dataset: 'cifar10', input: 'grey', inputSeed: 0, batchSize })
-const runtime = await loadTfjs(values.backend as TfjsBackendId)
-const pool = new BufferPool()
-const runners: Record<EngineId, ForwardRunner> = {
-  collapsed: (g, x, w) => runGraphTs(g, x, w, pool),
-  full: (g, x, w) => runGraphTfjs(runtime, g, x, w),
-}
+const { timeScore, backend } = await engineTimer('nb201', batchSize, weights, values.backend as string)
 
-function timeScore(arch: string, engine: EngineId): { ms: number; epsilon: number } {
-  const started = performance.now()
-  // Literal networks on both sides: the ratio measures the engines, not the canonical-form dedup.
-  const prepared = prepareNetwork(buildNetwork(arch, spec, 'literal'), minibatch, engine)
-  const score = scorePrepared(prepared, weights, runners[engine])
-  return { ms: performance.now() - started, epsilon: score.value }
-}
-
-console.log(`# NB201 cifar10 grey, batch ${batchSize}, weights ${weights.join(',')}, ${archCount} archs, one thread, full width on ${runtime.backend}`)
+console.log(`# NB201 cifar10 grey, batch ${batchSize}, weights ${weights.join(',')}, ${archCount} archs, one thread, full width on ${backend}`)
 console.log(`# ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, node ${process.version}`)
 timeScore(archs[0], 'collapsed') // warm-up: JIT and buffer pool
 timeScore(archs[0], 'full') // warm-up: wasm compile and kernels

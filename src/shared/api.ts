@@ -304,17 +304,27 @@ export interface ComparePoint {
   params: number | null
 }
 
-/** The section-5 statistics of one proxy against the accuracies, plus the top-k overlap. */
-export interface ProxyStatsView {
-  proxy: string
+/** The statistics of metric.md section 5; sent as JSON, so undefined values are null, never NaN. */
+export interface EpsilonStatsView {
+  /** Architectures used: score and accuracy both finite. */
   n: number
+  /** Architectures dropped because the score or the accuracy is null, NaN or infinite. */
   nan: number
   spearman: number | null
   kendall: number | null
+  /** Spearman rho within the architectures above the 90th percentile of accuracy. */
   spearman_top10: number | null
+  /** Kendall tau-b within the architectures above the 90th percentile of accuracy. */
   kendall_top10: number | null
+  /** % of architectures above the 90th score percentile that are above the 90th accuracy percentile. */
   top10_top10: number | null
+  /** How many of the >= 64 best-scored architectures beat the 95th accuracy percentile; null if n <= 64. */
   top64_top5: number | null
+}
+
+/** The section-5 statistics of one proxy against the accuracies, plus the top-k overlap. */
+export interface ProxyStatsView extends EpsilonStatsView {
+  proxy: string
   /** Architectures among the k best by the proxy that are among the k best by accuracy. */
   topKOverlap: number | null
 }

@@ -73,8 +73,8 @@ describe('epsinas score --space nb101', () => {
   })
 
   test.each([
-    [['--all'], /every NAS-Bench-101 graph \(423,624\) needs the benchmark data, which arrives with the data issue; use --limit N --seed S/],
-    [[], /every NAS-Bench-101 graph \(423,624\) needs the benchmark data/],
+    [['--all'], /every NAS-Bench-101 graph \(423,624\) comes from the benchmark data, which is not installed in .*never\.db: run epsinas data download nb101-only108 .*; or use --limit N --seed S/],
+    [[], /every NAS-Bench-101 graph \(423,624\) comes from the benchmark data, which is not installed/],
     [['--limit', '2', '--dataset', 'cifar100'], /search space nb101 is defined on cifar10 only \(got --dataset cifar100\)/],
     [['--limit', '2', '--dataset', 'ImageNet16-120'], /search space nb101 is defined on cifar10 only \(got --dataset ImageNet16-120\)/],
     [['--space', 'nb999'], /Allowed choices are nb201, nb101/],
@@ -118,6 +118,15 @@ describe('epsinas score --space nb101', () => {
       const scored = json.scores.map((s) => s.arch)
       expect(scored).toEqual([JSON.stringify(JSON.parse(INCEPTION)), OTHER])
       expect(scored.map((spec) => nb101Hash(spec))).toEqual([HASH_INCEPTION, HASH_OTHER])
+    })
+
+    test('--all scores every installed module, in the benchmark order', () => {
+      const out = join(dir, 'all.json')
+      const run = epsinas(['score', '--all', ...FAST, '--db', db, '--out', out])
+      expect(run.stderr).toContain('scoring 2 architectures')
+      expect(run.status).toBe(0)
+      const json = JSON.parse(readFileSync(out, 'utf8')) as { scores: Array<{ arch: string }> }
+      expect(json.scores.map((s) => s.arch)).toEqual([OTHER, JSON.stringify(JSON.parse(INCEPTION))])
     })
 
     test('a hash that is not installed is rejected with its line number and scores nothing', () => {

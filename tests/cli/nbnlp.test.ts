@@ -114,6 +114,8 @@ describe('epsinas score --space nbnlp', () => {
     const missing = epsinas(['score', '--limit', '1', '--input', 'real', ...FAST, '--db', join(dir, 'real-missing.db')], { EPSINAS_HOME: home })
     expect(missing.status).toBe(2)
     expect(missing.stderr).toMatch(/needs the PTB text, which is not installed in .*ptb-text: run epsinas data download ptb-text/)
+    // Checked before the cache is opened: no database file, no job left behind.
+    expect(existsSync(join(dir, 'real-missing.db'))).toBe(false)
     // A tiny corpus in the item's folder, as `epsinas data download ptb-text` leaves the three files.
     const item = join(home, 'benchmarks', 'ptb-text')
     mkdirSync(item, { recursive: true })

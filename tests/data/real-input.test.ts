@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -68,8 +68,10 @@ describe('epsinas score --input real', () => {
     const empty = join(dir, 'empty-home')
     mkdirSync(empty)
     const missing = epsinas(['score', '--archs', archs, '--input', 'real', ...FAST, '--db', join(dir, 'x.db')], { EPSINAS_HOME: empty })
-    expect(missing.status).not.toBe(0)
+    expect(missing.status).toBe(2)
     expect(missing.stderr).toContain('epsinas data download cifar10-binary')
+    // Checked before the cache is opened: no database file, no job left behind.
+    expect(existsSync(join(dir, 'x.db'))).toBe(false)
     const wrong = epsinas(['score', '--archs', archs, '--data-seed', '2', ...FAST, '--db', join(dir, 'x.db')])
     expect(wrong.status).toBe(2)
     expect(wrong.stderr).toContain('--data-seed chooses real images; use it with --input real')

@@ -229,4 +229,27 @@ describe('the workbench in Chromium over the HTTP bridge', () => {
     await page.getByText(/^Cleared \d+ scores and \d+ jobs/).waitFor()
     expect(world.store.countScores()).toBe(0)
   })
+
+  test('Weights: a sweep the service refuses shows its message, keeps the form, and the next good start clears it', async () => {
+    const { page } = world
+    await open(page, 'weights')
+    const before = (await world.services.handlers['sweeps:list']()).length
+    await page.locator('input[name="exponents"]').fill('-3,-2')
+    await page.locator('input[name="batchSize"]').fill('1')
+    await page.locator('input[name="sampleSize"]').fill('2')
+    await page.getByRole('button', { name: 'Start sweep' }).click()
+
+    const alert = page.getByRole('alert')
+    await alert.waitFor()
+    expect(await alert.textContent()).toMatch(/batchSize.*from 2 to 4096/)
+    expect(await page.locator('input[name="batchSize"]').inputValue()).toBe('1')
+    expect(await page.locator('input[name="exponents"]').inputValue()).toBe('-3,-2')
+    expect(await world.services.handlers['sweeps:list']()).toHaveLength(before)
+
+    await page.locator('input[name="batchSize"]').fill('2')
+    await page.getByRole('button', { name: 'Start sweep' }).click()
+    await alert.waitFor({ state: 'detached' })
+    const sweeps = await until('the good sweep to finish', () => world.services.handlers['sweeps:list'](), (list) => list.length === before + 1 && list.every((s) => s.job.state === 'done'), 30_000)
+    expect(sweeps[0].exponents).toEqual([-3, -2])
+  })
 })

@@ -2,7 +2,7 @@ import { EpsinasError } from '../../shared/errors.ts'
 import type { SpaceId } from '../../shared/types.ts'
 import { formatNb101Spec, type Nb101Label } from '../core/spaces/nb101/spec.ts'
 import { existsSync } from 'node:fs'
-import { nb101Model, nb201ArchsByIndex, openBenchmarkStore, type BenchmarkStore } from '../store/benchmarks.ts'
+import { nb101Model, nb101Models, nb201ArchsByIndex, openBenchmarkStore, type BenchmarkStore, type Nb101Model } from '../store/benchmarks.ts'
 
 /** Number of NAS-Bench-201 cells: an installed index is complete when it has them all. */
 const NB201_SIZE = 15_625
@@ -30,6 +30,29 @@ export function installedNb201Order(database: string): string[] | null {
   } finally {
     store.close()
   }
+}
+
+/**
+ * Every installed NB101 module as a spec, in the benchmark's order, when NAS-Bench-101 is converted
+ * into `database`; null when it is not (an absent file is not created). Unlike the NB201 order this
+ * is the only source of the whole space, so read failures propagate instead of hiding as "not installed".
+ */
+export function installedNb101Specs(database: string): string[] | null {
+  if (!existsSync(database)) return null
+  const store = openBenchmarkStore(database)
+  try {
+    const models = nb101Models(store)
+    return models.length === 0 ? null : models.map(nb101SpecOf)
+  } finally {
+    store.close()
+  }
+}
+
+/** The stored module (flattened 0/1 matrix text, op labels) as our canonical spec string. */
+function nb101SpecOf(model: Nb101Model): string {
+  const n = Math.round(Math.sqrt(model.matrix.length))
+  const matrix = Array.from({ length: n }, (_, i) => Array.from(model.matrix.slice(i * n, (i + 1) * n), Number))
+  return formatNb101Spec({ matrix, ops: model.ops as Nb101Label[] })
 }
 
 /** Turns benchmark ids (an NB201 index, an NB101 module hash) into arch ids, from the installed tables. */
@@ -68,9 +91,7 @@ export function openArchIdResolver(database: string): ArchIdResolver {
         if (model === null) {
           throw new EpsinasError('BAD_ARCH', `no NAS-Bench-101 module with hash ${text} in ${database}: is nb101-only108 (or nb101-nni-db) downloaded and converted?`)
         }
-        const n = Math.round(Math.sqrt(model.matrix.length))
-        const matrix = Array.from({ length: n }, (_, i) => Array.from(model.matrix.slice(i * n, (i + 1) * n), Number))
-        return formatNb101Spec({ matrix, ops: model.ops as Nb101Label[] })
+        return nb101SpecOf(model)
       }
       return null
     },

@@ -5,7 +5,7 @@ import { enumerateNb201 } from '../core/spaces/nb201/index.ts'
 import { NB101_SIZE, sampleNb101Specs } from '../core/spaces/nb101/index.ts'
 import { sampleRecepies } from '../core/spaces/nbnlp/index.ts'
 import { readNbnlpArchs } from './nbnlp-archs.ts'
-import { installedNb201Order, openArchIdResolver } from '../benchmarks/arch-ids.ts'
+import { installedNb101Specs, installedNb201Order, openArchIdResolver } from '../benchmarks/arch-ids.ts'
 import { defaultDatabasePath } from '../services/paths.ts'
 import type { SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
@@ -14,7 +14,8 @@ import { EpsinasError } from '../../shared/errors.ts'
 export type ArchSelection =
   /** db: the cache whose benchmark tables resolve NB201 indices / NB101 hashes in the file (default cache). */
   | { kind: 'file'; path: string; db?: string }
-  | { kind: 'all' }
+  /** db: the cache whose installed NB201 order / NB101 modules define "all" (default cache). */
+  | { kind: 'all'; db?: string }
   | { kind: 'sample'; limit: number; seed: number }
   | { kind: 'list'; archs: readonly string[] }
 
@@ -26,11 +27,14 @@ export function allArchs(space: SpaceId, db: string = defaultDatabasePath()): st
   switch (space) {
     case 'nb201':
       return installedNb201Order(db) ?? enumerateNb201()
-    case 'nb101':
+    case 'nb101': {
+      const specs = installedNb101Specs(db)
+      if (specs !== null) return specs
       throw new EpsinasError(
         'BAD_ARGUMENT',
-        `every NAS-Bench-101 graph (${NB101_SIZE.toLocaleString('en-US')}) needs the benchmark data, which arrives with the data issue; use --limit N --seed S for a random sample or --archs FILE (one {"matrix": [[...]], "ops": [...]} per line)`,
+        `every NAS-Bench-101 graph (${NB101_SIZE.toLocaleString('en-US')}) comes from the benchmark data, which is not installed in ${db}: run epsinas data download nb101-only108 then epsinas data convert nb101-only108 (or nb101-nni-db); or use --limit N --seed S for a random sample or --archs FILE (one {"matrix": [[...]], "ops": [...]} per line)`,
       )
+    }
     case 'nbnlp':
       throw new EpsinasError('BAD_ARGUMENT', 'NAS-Bench-NLP has no enumerable space: use --archs PATH (one recepie JSON per line, or a folder of training-log JSON files) or --limit N --seed S for random recepies')
     default:
@@ -42,7 +46,7 @@ export function allArchs(space: SpaceId, db: string = defaultDatabasePath()): st
 export async function selectArchs(space: SpaceId, selection: ArchSelection): Promise<string[]> {
   switch (selection.kind) {
     case 'all':
-      return allArchs(space)
+      return allArchs(space, selection.db)
     case 'sample': {
       if (space === 'nb101') return sampleNb101Specs(selection.limit, selection.seed)
       if (space === 'nbnlp') return sampleRecepies(selection.limit, selection.seed).map((recepie) => normalizeArch(space, recepie))

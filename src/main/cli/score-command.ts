@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { checkInputInstalled } from '../data/index.ts'
 import { openStore } from '../store/index.ts'
 import { parseWeightPair } from '../services/score-parameters.ts'
 import { createJob } from '../jobs/job-runner.ts'
@@ -39,7 +40,7 @@ function selection(options: ScoreOptions): ArchSelection {
   if (chosen > 1) throw new EpsinasError('BAD_ARGUMENT', 'choose one of --archs FILE, --all, --limit N')
   if (options.archs !== undefined) return { kind: 'file', path: options.archs, db: options.db }
   if (options.limit !== undefined) return { kind: 'sample', limit: options.limit, seed: options.seed }
-  return { kind: 'all' }
+  return { kind: 'all', db: options.db }
 }
 
 async function runScore(options: ScoreOptions): Promise<void> {
@@ -47,6 +48,7 @@ async function runScore(options: ScoreOptions): Promise<void> {
   const weights = options.weights === undefined ? DEFAULT_WEIGHTS[options.space] : parseWeightPair(options.weights)
   const archs = await selectArchs(options.space, selection(options))
   const spec = jobSpecOf('score', options, [weights])
+  checkInputInstalled(spec.input, spec.dataset)
   const store = openStore(options.db)
   try {
     const jobId = createJob(store, spec, archs)

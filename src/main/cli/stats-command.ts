@@ -5,6 +5,7 @@ import { normalizeArch } from '../core/scoring/index.ts'
 import { joinScoresWithAccuracies, readAccuraciesFile, readScoresFile } from '../services/score-files.ts'
 import { defaultDatabasePath } from '../services/paths.ts'
 import { installedAccuracies, type AccuracySplit } from '../benchmarks/installed-accuracies.ts'
+import { installedNbNlpLosses, NBNLP_TARGET } from '../benchmarks/installed-nbnlp-losses.ts'
 import { openBenchmarkStore } from '../store/benchmarks.ts'
 import type { DatasetId, SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
@@ -14,7 +15,8 @@ interface StatsOptions {
   scores: string
   accuracies?: string
   db: string
-  dataset: DatasetId
+  /** Default: ptb for nbnlp, cifar10 otherwise. */
+  dataset?: DatasetId
   split: AccuracySplit
   json?: string
 }
@@ -23,11 +25,11 @@ interface StatsOptions {
 export function statsCommand(): Command {
   return new Command('stats')
     .description('correlate epsilon scores with trained accuracies (Spearman, Kendall, top-10%, top-64)')
-    .addOption(new Option('--space <space>', 'search space of the arch ids').choices(['nb201', 'nb101']).default('nb201'))
+    .addOption(new Option('--space <space>', 'search space of the arch ids').choices(['nb201', 'nb101', 'nbnlp']).default('nb201'))
     .requiredOption('--scores <file>', 'scores (CSV with arch,epsilon or the JSON written by epsinas score)')
     .option('--accuracies <file>', 'accuracies CSV with header arch,accuracy (default: the installed benchmark accuracies, see epsinas data)')
     .option('--db <file>', 'SQLite cache holding the installed benchmark tables (epsinas data convert)', defaultDatabasePath())
-    .addOption(new Option('--dataset <dataset>', 'dataset of the installed accuracies').choices(['cifar10', 'cifar100', 'ImageNet16-120']).default('cifar10'))
+    .addOption(new Option('--dataset <dataset>', 'dataset of the installed accuracies (default: ptb for nbnlp, else cifar10)').choices(['cifar10', 'cifar100', 'ImageNet16-120', 'ptb']))
     .addOption(new Option('--split <split>', "installed accuracy: final test (default) or validation, as epsinas defines them").choices(['test', 'valid']).default('test'))
     .option('--json <file>', 'also write the statistics as JSON')
     .action(async (options: StatsOptions) => {
@@ -38,14 +40,17 @@ export function statsCommand(): Command {
 async function runStats(options: StatsOptions): Promise<void> {
   const normalize = (arch: string): string => normalizeArch(options.space, arch)
   const scores = await readScoresFile(options.scores, { normalizeArch: normalize })
-  const accuracies = options.accuracies === undefined ? installed(options, scores.keys()) : await readAccuraciesFile(options.accuracies, { normalizeArch: normalize })
-  const from = options.accuracies ?? `the installed ${options.space} ${options.dataset} accuracies (${options.db})`
+  const dataset = options.dataset ?? (options.space === 'nbnlp' ? 'ptb' : 'cifar10')
+  const target = options.accuracies === undefined ? installed(options, dataset, scores.keys()) : { values: await readAccuraciesFile(options.accuracies, { normalizeArch: normalize }), note: null }
+  const accuracies = target.values
+  const from = options.accuracies ?? `the installed ${options.space} ${dataset} accuracies (${options.db})`
   const joined = joinScoresWithAccuracies(scores, accuracies)
   if (joined.archs.length === 0) {
     throw new EpsinasError('BAD_FILE', `no architecture of ${options.scores} appears in ${from}`)
   }
-  const stats = computeEpsilonStats(joined.scores, joined.accuracies)
-  const notes: string[] = []
+  // Installed NB-NLP targets are losses: lower is better (metric.md section 5).
+  const stats = computeEpsilonStats(joined.scores, joined.accuracies, { lowerIsBetter: options.space === 'nbnlp' && options.accuracies === undefined })
+  const notes: string[] = target.note === null ? [] : [target.note]
   if (joined.onlyInScores > 0) notes.push(`${joined.onlyInScores} scored architectures have no accuracy and are left out`)
   if (joined.onlyInAccuracies > 0) notes.push(`${joined.onlyInAccuracies} architectures with an accuracy have no score`)
   process.stdout.write(`${formatStatsTable(stats)}\n${notes.map((note) => `note: ${note}\n`).join('')}`)
@@ -59,10 +64,12 @@ async function runStats(options: StatsOptions): Promise<void> {
 }
 
 /** Accuracies of the scored archs from the benchmark tables: only those, so no "have no score" note for the rest of the benchmark. */
-function installed(options: StatsOptions, archs: Iterable<string>): Map<string, number> {
+function installed(options: StatsOptions, dataset: DatasetId, archs: Iterable<string>): { values: Map<string, number>; note: string | null } {
   const store = openBenchmarkStore(options.db)
   try {
-    return installedAccuracies(store, options.space, options.dataset, options.split, archs)
+    if (options.space !== 'nbnlp') return { values: installedAccuracies(store, options.space, dataset, options.split, archs), note: null }
+    const { losses, collections } = installedNbNlpLosses(store, dataset, options.split, archs)
+    return { values: losses, note: `target: NAS-Bench-NLP ${NBNLP_TARGET[options.split]}, from ${collections.map((c) => `nbnlp:${c}`).join(', ')}` }
   } finally {
     store.close()
   }

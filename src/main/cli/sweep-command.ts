@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { exponentGrid, parseExponentRange } from '../core/weights/index.ts'
 import { createJob } from '../jobs/job-runner.ts'
 import { sweepSpec } from '../services/sweeps.ts'
+import { checkInputInstalled } from '../data/index.ts'
 import { openStore, type SweepResultRow } from '../store/index.ts'
 import type { EpsilonStats } from '../core/stats/index.ts'
 import { EpsinasError } from '../../shared/errors.ts'
@@ -40,6 +41,7 @@ export async function startSweep(options: SweepOptions, selection?: ArchSelectio
   const archs = await selectArchs(options.space, selection ?? (options.archs ? { kind: 'file', path: options.archs } : { kind: 'sample', limit: options.sample, seed: options.seed }))
   const base = jobSpecOf('sweep', options, [], options.accuracies ? { accuracies: options.accuracies } : {})
   const spec = sweepSpec(base, exponents)
+  checkInputInstalled(base.input, base.dataset)
   const store = openStore(options.db)
   const jobId = createJob(store, spec, archs)
   process.stderr.write(`job ${jobId}: sweeping ${new Set(archs).size} architectures x ${spec.pairs.length} weight pairs (exponents ${exponents.join(', ')})\n`)

@@ -1,7 +1,8 @@
 import { EpsinasError } from '../../shared/errors.ts'
 import type { DatasetId, InputSource } from '../../shared/types.ts'
 import type { MinibatchSource } from './minibatch.ts'
-import { installedImageSource } from './readers/installed.ts'
+import { installedImageDir, installedImageSource } from './readers/installed.ts'
+import { installedPtbDir } from './readers/installed-ptb.ts'
 import { greySource, normalSource, uniformPositiveSource, uniformSource } from './synthetic.ts'
 
 export type { ImageBatchShape, Minibatch, MinibatchSource } from './minibatch.ts'
@@ -26,4 +27,15 @@ export function minibatchSource(input: string, dataset: DatasetId = 'cifar10'): 
   const source = Object.hasOwn(SYNTHETIC, input) ? SYNTHETIC[input as Exclude<InputSource, 'real'>] : undefined
   if (!source) throw new EpsinasError('BAD_ARGUMENT', `unknown input source '${input}' (expected one of ${NAMES.join(', ')})`)
   return source
+}
+
+/**
+ * Throws the install instructions when `input` is 'real' and `dataset`'s data (training images, or
+ * the PTB text) is not installed. Workers would find out only after the job and the cache file
+ * exist; commands call this first so a missing download leaves nothing behind.
+ */
+export function checkInputInstalled(input: InputSource, dataset: DatasetId): void {
+  if (input !== 'real') return
+  if (dataset === 'ptb') installedPtbDir()
+  else installedImageDir(dataset)
 }

@@ -1,20 +1,12 @@
-import type { BackendId, DatasetId, EngineId, InputSource, SpaceId, WeightPair } from '../../shared/types.ts'
+import type { JobConfigView } from '../../shared/api.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { JobKind } from '../store/index.ts'
 
 /** Everything a job needs to run again, stored as JSON beside its architectures. */
-export interface JobSpec {
+// The configuration fields are the API's JobConfigView (defined once, in shared); only `workers` differs: optional here.
+export interface JobSpec extends Omit<JobConfigView, 'workers'> {
   kind: JobKind
-  space: SpaceId
-  dataset: DatasetId
-  input: InputSource
-  inputSeed: number
-  batchSize: number
-  engine: EngineId
-  backend: BackendId
   workers?: number
-  /** The weight pairs scored: one for a score job, the grid for a sweep. */
-  pairs: WeightPair[]
   /** For sweeps: the exponent of each weight of each pair, in the order of `pairs`. */
   exponents?: Array<[number, number]>
   /** For sweeps: an accuracies CSV (arch,accuracy) to compute the section-5 statistics per pair. */

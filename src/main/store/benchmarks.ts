@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { DatasetId } from '../../shared/types.ts'
-import { migrate } from './migrations.ts'
+import { openCacheFile } from './sqlite.ts'
 
 /**
  * Benchmark tables of the cache file (migration 3): what the importers in
@@ -36,21 +34,7 @@ export class BenchmarkStore {
 
 /** Opens (creating when missing) the cache file at `path` with its own connection, migrated to the latest schema. */
 export function openBenchmarkStore(path: string): BenchmarkStore {
-  const fullPath = resolve(path)
-  let db: Database.Database | undefined
-  try {
-    mkdirSync(dirname(fullPath), { recursive: true })
-    db = new Database(fullPath)
-    db.pragma('journal_mode = WAL')
-    db.pragma('synchronous = NORMAL')
-    db.pragma('busy_timeout = 5000')
-    migrate(db)
-    return new BenchmarkStore(fullPath, db)
-  } catch (error) {
-    if (db?.open) db.close()
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new EpsinasError('STORE_FAILED', `Cannot open the benchmark tables at ${fullPath}: ${reason.replace(/\s*\n\s*/g, ' ')}`)
-  }
+  return openCacheFile(path, 'the benchmark tables', { foreignKeys: false }, (fullPath, db) => new BenchmarkStore(fullPath, db))
 }
 
 /** One finished import. */
@@ -206,6 +190,11 @@ export function nb101Accuracies(store: BenchmarkStore, split: 'test' | 'valid', 
   return new Map(rows.map((r) => [r.hash, r.value]))
 }
 
+/** Every imported module in source order (position 0 first). */
+export function nb101Models(store: BenchmarkStore): Nb101Model[] {
+  return store.guard('read', () => store.db.prepare<[], Nb101Row>('SELECT * FROM nb101_models ORDER BY position').all()).map(toNb101Model)
+}
+
 /** Module hashes in source order (position 0 first): the index epsinas's NB101 lists use. */
 export function nb101HashesInOrder(store: BenchmarkStore): string[] {
   return store.guard('read', () => store.db.prepare<[], string>('SELECT hash FROM nb101_models ORDER BY position').pluck().all())
@@ -296,5 +285,12 @@ export function listProxies(store: BenchmarkStore, space: string, dataset: strin
       .prepare<[string, string], string>('SELECT DISTINCT proxy FROM proxy_scores WHERE space = ? AND dataset = ? ORDER BY proxy')
       .pluck()
       .all(space, dataset),
+  )
+}
+
+/** The NB-NLP log collections (`nbnlp:<collection>`) that hold recepies trained on `dataset`, by name. */
+export function nbNlpCollections(store: BenchmarkStore, dataset: string): string[] {
+  return store.guard('read', () =>
+    store.db.prepare<[string], string>('SELECT DISTINCT collection FROM nbnlp_models WHERE dataset = ? ORDER BY collection').pluck().all(dataset),
   )
 }

@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { NanReason } from '../../shared/types.ts'
 import { JobStore } from './jobs.ts'
-import { migrate } from './migrations.ts'
+import { oneLine, openCacheFile } from './sqlite.ts'
 import type { ConfigSummary, ScoreConfigKey, ScoreStore, StoredScore } from './types.ts'
 import { checkConfigKey, checkScores } from './validate.ts'
 
@@ -13,27 +11,7 @@ import { checkConfigKey, checkScores } from './validate.ts'
  * Throws STORE_FAILED, naming the path and the reason, when the file cannot be used.
  */
 export function openStore(path: string): ScoreStore {
-  const fullPath = resolve(path)
-  let db: Database.Database | undefined
-  try {
-    mkdirSync(dirname(fullPath), { recursive: true })
-    db = new Database(fullPath)
-    // The first statement reads the header, so a non-SQLite file fails here, before any write.
-    db.pragma('journal_mode = WAL')
-    db.pragma('synchronous = NORMAL')
-    db.pragma('foreign_keys = ON')
-    db.pragma('busy_timeout = 5000')
-    migrate(db)
-    return new SqliteScoreStore(fullPath, db)
-  } catch (error) {
-    if (db?.open) db.close()
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new EpsinasError('STORE_FAILED', oneLine(`Cannot open the score cache at ${fullPath}: ${reason}`))
-  }
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ')
+  return openCacheFile(path, 'the score cache', { foreignKeys: true }, (fullPath, db) => new SqliteScoreStore(fullPath, db))
 }
 
 /** Row shape of `score_configs` joined with its counts. */

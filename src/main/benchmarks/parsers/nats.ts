@@ -1,5 +1,3 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { BenchmarkStore } from '../../store/benchmarks.ts'
 import { bunzip2 } from '../archive/bz2.ts'
 import { entryBaseName } from '../archive/entry-path.ts'
@@ -9,20 +7,13 @@ import { asFileError, badFile } from './errors.ts'
 import { extractNatsArch, extractNatsMeta, type NatsArch } from './nats-extract.ts'
 import { unpickle } from './pickle/index.ts'
 import { throttledProgress, type ImportOptions, type ImportResult, type ProgressListener } from './progress.ts'
+import { folderFiles, statSource, type SourceFile } from './source-file.ts'
 import { checkAborted, Staging } from './staging.ts'
 
 /** An uncompressed per-arch pickle is about 326 KB; anything past this is not a NATS file. */
 const MAX_PICKLE_BYTES = 64 * 1024 * 1024
 const ARCH_FILE = /^(\d{6})\.pickle\.pbz2$/
 const META_FILE = 'meta.pickle.pbz2'
-
-/** One bz2 pickle of the archive, however it is stored. */
-interface NatsFile {
-  name: string
-  /** "entry ... (tar header at byte N)" or "file ..." for messages. */
-  where: string
-  read(): Promise<Buffer>
-}
 
 /**
  * Imports the NATS-Bench topology "simple" archive (NATS-tss-v1_0-3ffb9-simple.tar, or its
@@ -38,12 +29,7 @@ export async function importNb201FromNats(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const report = throttledProgress(onProgress)
-  let info
-  try {
-    info = await stat(path)
-  } catch (error) {
-    throw asFileError(path, error)
-  }
+  const info = await statSource(path)
   const totalBytes = info.isDirectory() ? null : info.size
   const counter = { bytes: 0 }
   const staging = new Staging(
@@ -133,19 +119,10 @@ function wrap<T>(path: string, where: string, fn: () => T): T {
 }
 
 /** Members of the tar (plain or gzipped), counting compressed bytes for progress. */
-async function* tarFiles(path: string, counter: { bytes: number }): AsyncGenerator<NatsFile> {
+async function* tarFiles(path: string, counter: { bytes: number }): AsyncGenerator<SourceFile> {
   const source = await openMaybeGzip(path, (bytes) => (counter.bytes = bytes))
   for await (const member of readTar(source, { maxEntryBytes: MAX_PICKLE_BYTES })) {
     if (member.type !== 'file') continue
     yield { name: member.name, where: `entry ${JSON.stringify(member.name)} (tar header at byte ${member.offset})`, read: () => member.read() }
-  }
-}
-
-/** The files of an extracted "-simple" folder, in name order. */
-async function* folderFiles(path: string): AsyncGenerator<NatsFile> {
-  const names = (await readdir(path)).sort()
-  for (const name of names) {
-    const full = join(path, name)
-    yield { name, where: `file ${name}`, read: () => readFile(full) }
   }
 }

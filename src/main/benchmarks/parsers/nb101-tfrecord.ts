@@ -1,8 +1,9 @@
-import { stat } from 'node:fs/promises'
 import type { BenchmarkStore } from '../../store/benchmarks.ts'
 import { asFileError, badFile } from './errors.ts'
 import { decodeModelMetrics, ProtoError } from './nb101-metrics.ts'
+import { commitNb101Models, nb101Staging } from './nb101-models.ts'
 import { throttledProgress, type ImportOptions, type ImportResult, type ProgressListener } from './progress.ts'
+import { statSource } from './source-file.ts'
 import { checkAborted, Staging } from './staging.ts'
 import { readTfRecords, TfRecordError } from './tfrecord.ts'
 
@@ -86,14 +87,8 @@ export async function importNb101FromTfRecord(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const report = throttledProgress(onProgress)
-  const totalBytes = await fileSize(path)
-  const staging = new Staging(
-    store,
-    (s) => `
-      CREATE TABLE ${s}.specs (hash TEXT PRIMARY KEY, first_record INTEGER NOT NULL, matrix TEXT NOT NULL, ops TEXT NOT NULL, params INTEGER NOT NULL);
-      CREATE TABLE ${s}.runs (hash TEXT NOT NULL, test REAL NOT NULL, valid REAL NOT NULL);
-    `,
-  )
+  const totalBytes = (await statSource(path)).size
+  const staging = nb101Staging(store)
   try {
     // The first record of a hash defines its spec, as in the official API's fixed_statistics.
     const specs = staging.writer(`INSERT OR IGNORE INTO ${staging.schema}.specs VALUES (?, ?, ?, ?, ?)`)
@@ -122,31 +117,9 @@ export async function importNb101FromTfRecord(
     runs.flush()
     if (records === 0) throw badFile(path, '', 'the file holds no records')
     report({ phase: 'writing', bytesRead, totalBytes, items: records }, true)
-    const s = staging.schema
-    staging.batch(() => store.db.exec(`CREATE INDEX ${s}.runs_by_hash ON runs (hash)`))
-    const items = staging.commit({ benchmark: 'nb101', format: 'nb101-tfrecord', source: path }, () => {
-      store.db.exec('DELETE FROM main.nb101_models')
-      return store.db
-        .prepare(
-          `INSERT INTO main.nb101_models
-             SELECT p.hash, ROW_NUMBER() OVER (ORDER BY p.first_record) - 1, p.matrix, p.ops, p.params,
-                    count(r.hash), avg(r.test) * 100, min(r.test) * 100, max(r.test) * 100,
-                    avg(r.valid) * 100, min(r.valid) * 100, max(r.valid) * 100
-               FROM ${s}.specs p LEFT JOIN ${s}.runs r ON r.hash = p.hash
-              GROUP BY p.hash`,
-        )
-        .run().changes
-    })
+    const items = commitNb101Models(store, staging, 'nb101-tfrecord', path, 100)
     return { benchmark: 'nb101', items, records }
   } finally {
     staging.close()
-  }
-}
-
-async function fileSize(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size
-  } catch (error) {
-    throw asFileError(path, error)
   }
 }

@@ -1,10 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename } from 'node:path'
 import type { BenchmarkStore } from '../../store/benchmarks.ts'
 import { readZip } from '../archive/zip.ts'
 import { asFileError, badFile } from './errors.ts'
 import { canonicalJson, parseLenientJson } from './lenient-json.ts'
 import { throttledProgress, type ImportOptions, type ImportResult, type ProgressListener } from './progress.ts'
+import { folderFiles, statSource, type SourceFile } from './source-file.ts'
 import { checkAborted, Staging } from './staging.ts'
 
 /** Keys of a log that are results or run metadata; every other key is a hyper-parameter. */
@@ -87,13 +87,6 @@ export interface NbNlpImportOptions extends ImportOptions {
   collection?: string
 }
 
-/** One log file, however it is stored. */
-interface LogFile {
-  name: string
-  where: string
-  read(): Promise<Buffer>
-}
-
 /**
  * Imports NAS-Bench-NLP training logs (a zip of log_stats_model_*.json, as released, or a folder
  * of them) into nbnlp_runs, and their per-recepie aggregates into nbnlp_models: runs are grouped
@@ -107,12 +100,7 @@ export async function importNbNlpLogs(
   options: NbNlpImportOptions = {},
 ): Promise<ImportResult> {
   const report = throttledProgress(onProgress)
-  let info
-  try {
-    info = await stat(path)
-  } catch (error) {
-    throw asFileError(path, error)
-  }
+  const info = await statSource(path)
   const collection = options.collection ?? basename(path).replace(/\.zip$/i, '')
   const benchmark = `nbnlp:${collection}`
   const staging = new Staging(
@@ -126,7 +114,7 @@ export async function importNbNlpLogs(
     const seen = new Set<string>()
     let records = 0
     try {
-      for await (const file of info.isDirectory() ? folderLogs(path) : zipLogs(path)) {
+      for await (const file of info.isDirectory() ? folderFiles(path, isJsonName) : zipLogs(path)) {
         checkAborted(options.signal, path)
         if (seen.has(file.name)) throw badFile(path, file.where, 'the same file name twice')
         seen.add(file.name)
@@ -166,20 +154,17 @@ export async function importNbNlpLogs(
   }
 }
 
-async function* zipLogs(path: string): AsyncGenerator<LogFile> {
+async function* zipLogs(path: string): AsyncGenerator<SourceFile> {
   for await (const member of readZip(path, { maxEntryBytes: 64 * 1024 * 1024 })) {
     const where = `entry ${member.index} (${member.name})`
     if (member.type === 'symlink') throw badFile(path, where, 'a symbolic link; refusing the archive')
-    if (member.type !== 'file' || !member.name.toLowerCase().endsWith('.json')) continue
+    if (member.type !== 'file' || !isJsonName(member.name)) continue
     // Zips made on macOS carry __MACOSX/._name resource forks that are not logs.
     if (member.name.startsWith('__MACOSX/')) continue
     yield { name: member.name, where, read: () => member.read() }
   }
 }
 
-async function* folderLogs(path: string): AsyncGenerator<LogFile> {
-  for (const name of (await readdir(path)).sort()) {
-    if (!name.toLowerCase().endsWith('.json')) continue
-    yield { name, where: `file ${name}`, read: () => readFile(join(path, name)) }
-  }
+function isJsonName(name: string): boolean {
+  return name.toLowerCase().endsWith('.json')
 }

@@ -1,9 +1,10 @@
-import { stat } from 'node:fs/promises'
 import Database from 'better-sqlite3'
 import type { BenchmarkStore } from '../../store/benchmarks.ts'
 import { asFileError, badFile } from './errors.ts'
+import { commitNb101Models, nb101Staging } from './nb101-models.ts'
 import { NB101_OPS } from './nb101-tfrecord.ts'
 import { throttledProgress, type ImportOptions, type ImportResult, type ProgressListener } from './progress.ts'
+import { statSource } from './source-file.ts'
 import { checkAborted, Staging } from './staging.ts'
 
 /*
@@ -134,7 +135,7 @@ export async function importNb201FromNni(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const report = throttledProgress(onProgress)
-  const totalBytes = await size(path)
+  const totalBytes = (await statSource(path)).size
   const nni = openNni(path, {
     nb201trialconfig: ['id', 'arch', 'num_epochs', 'dataset'],
     nb201trialstats: ['id', 'config_id', 'valid_acc', 'test_acc', 'ori_test_acc', 'parameters', 'flops', 'latency'],
@@ -229,18 +230,12 @@ export async function importNb101FromNni(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const report = throttledProgress(onProgress)
-  const totalBytes = await size(path)
+  const totalBytes = (await statSource(path)).size
   const nni = openNni(path, {
     nb101trialconfig: ['id', 'arch', 'num_vertices', 'hash', 'num_epochs'],
     nb101trialstats: ['id', 'config_id', 'valid_acc', 'test_acc', 'parameters'],
   })
-  const staging = new Staging(
-    store,
-    (s) => `
-      CREATE TABLE ${s}.specs (hash TEXT PRIMARY KEY, first_config INTEGER NOT NULL, matrix TEXT NOT NULL, ops TEXT NOT NULL, params INTEGER NOT NULL);
-      CREATE TABLE ${s}.runs (hash TEXT NOT NULL, test REAL NOT NULL, valid REAL NOT NULL);
-    `,
-  )
+  const staging = nb101Staging(store)
   try {
     const s = staging.schema
     const specs = staging.writer(`INSERT OR IGNORE INTO ${s}.specs VALUES (?, ?, ?, ?, ?)`)
@@ -276,30 +271,10 @@ export async function importNb101FromNni(
     runs.flush()
     if (records === 0) throw badFile(path, '', 'the database holds no 108-epoch NAS-Bench-101 trials')
     report({ phase: 'writing', bytesRead: totalBytes, totalBytes, items: records }, true)
-    staging.batch(() => store.db.exec(`CREATE INDEX ${s}.runs_by_hash ON runs (hash)`))
-    const items = staging.commit({ benchmark: 'nb101', format: 'nni-nb101-sqlite', source: path }, () => {
-      store.db.exec('DELETE FROM main.nb101_models')
-      return store.db
-        .prepare(
-          `INSERT INTO main.nb101_models
-             SELECT p.hash, ROW_NUMBER() OVER (ORDER BY p.first_config) - 1, p.matrix, p.ops, p.params,
-                    count(r.hash), avg(r.test), min(r.test), max(r.test), avg(r.valid), min(r.valid), max(r.valid)
-               FROM ${s}.specs p LEFT JOIN ${s}.runs r ON r.hash = p.hash
-              GROUP BY p.hash`,
-        )
-        .run().changes
-    })
+    const items = commitNb101Models(store, staging, 'nni-nb101-sqlite', path, 1)
     return { benchmark: 'nb101', items, records }
   } finally {
     staging.close()
     nni.close()
-  }
-}
-
-async function size(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size
-  } catch (error) {
-    throw asFileError(path, error)
   }
 }

@@ -1,26 +1,12 @@
+import type { EpsilonStatsView } from '../../../shared/api.ts'
 import { EpsinasError } from '../../../shared/errors.ts'
 import { kendallTauB } from './kendall.ts'
 import { percentile } from './percentile.ts'
 import { compareNumbers } from './rank.ts'
 import { spearman } from './spearman.ts'
 
-/** The statistics of metric.md section 5; written as JSON, so undefined values are null, never NaN. */
-export interface EpsilonStats {
-  /** Architectures used: score and accuracy both finite. */
-  n: number
-  /** Architectures dropped because the score or the accuracy is null, NaN or infinite. */
-  nan: number
-  spearman: number | null
-  kendall: number | null
-  /** Spearman rho within the architectures above the 90th percentile of accuracy. */
-  spearman_top10: number | null
-  /** Kendall tau-b within the architectures above the 90th percentile of accuracy. */
-  kendall_top10: number | null
-  /** % of architectures above the 90th score percentile that are above the 90th accuracy percentile. */
-  top10_top10: number | null
-  /** How many of the >= 64 best-scored architectures beat the 95th accuracy percentile; null if n <= 64. */
-  top64_top5: number | null
-}
+/** The statistics of metric.md section 5; the shape is the API's, defined once in shared. */
+export type EpsilonStats = EpsilonStatsView
 
 /** Options of computeEpsilonStats. */
 export interface EpsilonStatsOptions {

@@ -12,6 +12,15 @@ export const PTB_ITEM = 'ptb-text'
 // A worker scores many tasks: read and tokenise the 5 MB training text once per folder.
 const corpora = new Map<string, Promise<PtbCorpus>>()
 
+/** The installed PTB folder; BAD_FILE naming the command that installs it when absent (checked before a job exists, too). */
+export function installedPtbDir(): string {
+  const dir = itemPaths(dataDirectory(), PTB_ITEM).dir
+  if (!existsSync(dir)) {
+    throw new EpsinasError('BAD_FILE', `--space nbnlp --input real needs the PTB text, which is not installed in ${dir}: run epsinas data download ${PTB_ITEM}`)
+  }
+  return dir
+}
+
 /**
  * `--space nbnlp --input real`: the NB-NLP scoring batch from the installed PTB text, as the
  * reference takes it (batchify the training ids into `batchSize` columns, the first 70 rows for seed
@@ -19,10 +28,7 @@ const corpora = new Map<string, Promise<PtbCorpus>>()
  * that installs it; a vocabulary larger than the model's embedding is BAD_FILE too.
  */
 export async function installedPtbTokens(batchSize: number, seed: number): Promise<Minibatch> {
-  const dir = itemPaths(dataDirectory(), PTB_ITEM).dir
-  if (!existsSync(dir)) {
-    throw new EpsinasError('BAD_FILE', `--space nbnlp --input real needs the PTB text, which is not installed in ${dir}: run epsinas data download ${PTB_ITEM}`)
-  }
+  const dir = installedPtbDir()
   let corpus = corpora.get(dir)
   if (!corpus) {
     corpus = readPtbCorpus(dir)

@@ -6,10 +6,12 @@ import type { JobSpec } from '../../jobs/job-spec.ts'
 import { checkScoreParameters, checkWeightPair } from '../score-parameters.ts'
 import type { JobManager } from './job-manager.ts'
 
-/** Checks everything the job will need (weights, engine, archs) before it is created, then queues it. */
-export async function startScore(jobs: JobManager, request: StartScoreRequest, defaultWorkers: number): Promise<StartScoreResponse> {
-  const spec: JobSpec = {
-    kind: 'score',
+/** The request fields (defaults filled in) that score and sweep jobs store alike in their spec. */
+export type JobConfig = Omit<JobSpec, 'kind' | 'pairs' | 'exponents' | 'accuracies'>
+
+/** Copies only the spec's fields, so extra request members (archs, exponents) never reach the stored spec. */
+export function jobConfig(request: Omit<StartScoreRequest, 'weights' | 'archs'>, defaultWorkers: number): JobConfig {
+  return {
     space: request.space,
     dataset: request.dataset,
     input: request.input,
@@ -18,8 +20,12 @@ export async function startScore(jobs: JobManager, request: StartScoreRequest, d
     engine: request.engine,
     backend: request.backend ?? 'auto',
     workers: request.workers ?? defaultWorkers,
-    pairs: [[request.weights[0], request.weights[1]]],
   }
+}
+
+/** Checks everything the job will need (weights, engine, archs) before it is created, then queues it. */
+export async function startScore(jobs: JobManager, request: StartScoreRequest, defaultWorkers: number): Promise<StartScoreResponse> {
+  const spec: JobSpec = { ...jobConfig(request, defaultWorkers), kind: 'score', pairs: [[request.weights[0], request.weights[1]]] }
   checkScoreParameters(spec)
   checkSpaceDataset(spec.space, spec.dataset)
   checkEngineRequest(spec.engine, spec.backend)

@@ -12,6 +12,7 @@ import { checkScoreParameters } from '../score-parameters.ts'
 import { sweepSpec } from '../sweeps.ts'
 import { installedAccuracyTable } from './compare.ts'
 import type { JobManager } from './job-manager.ts'
+import { jobConfig } from './start-score.ts'
 import { jobDetails } from './views.ts'
 
 /** What starting a sweep needs besides the request. */
@@ -24,16 +25,7 @@ export interface SweepContext {
 
 /** Checks the request, writes the accuracies file the job reads (when asked), and queues the sweep. */
 export async function startSweep(context: SweepContext, request: StartSweepRequest): Promise<StartScoreResponse> {
-  const base = {
-    space: request.space,
-    dataset: request.dataset,
-    input: request.input,
-    inputSeed: request.inputSeed,
-    batchSize: request.batchSize,
-    engine: request.engine,
-    backend: request.backend ?? 'auto',
-    workers: request.workers ?? context.defaultWorkers,
-  }
+  const base = jobConfig(request, context.defaultWorkers)
   const spec = sweepSpec(base, [...new Set(request.exponents)].sort((a, b) => a - b))
   checkScoreParameters(spec)
   checkSpaceDataset(spec.space, spec.dataset)

@@ -1,4 +1,5 @@
 /** The pages of the workbench and hash routing (#/runs). */
+import type { ApiClient } from './api-client.ts'
 
 /** A page id. */
 export type PageId = 'benchmarks' | 'runs' | 'weights' | 'compare' | 'settings'
@@ -16,4 +17,9 @@ export const PAGES: ReadonlyArray<{ id: PageId; title: string }> = [
 export function pageFromHash(hash: string): PageId {
   const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0]
   return PAGES.some((p) => p.id === id) ? (id as PageId) : 'runs'
+}
+
+/** What App hands every page: the one client of the backend. */
+export interface PageProps {
+  client: ApiClient
 }

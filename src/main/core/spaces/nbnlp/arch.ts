@@ -1,5 +1,5 @@
 import { EpsinasError } from '../../../../shared/errors.ts'
-import { formatRecepie, parseRecepie, type Recepie } from './recepie.ts'
+import { formatRecepie, jsonValue, parseRecepie, type Recepie } from './recepie.ts'
 
 /**
  * One NAS-Bench-NLP architecture: a recepie plus the language model's hyper-parameters, which the
@@ -47,14 +47,7 @@ function isLogForm(value: Record<string, unknown>): boolean {
  * training-log JSON file is (its other members are ignored). Accepts the value or its JSON text.
  */
 export function parseNbnlpArch(source: unknown): NbnlpArch {
-  let value = source
-  if (typeof source === 'string') {
-    try {
-      value = JSON.parse(source)
-    } catch (error) {
-      bad(`not valid JSON (${(error as Error).message})`)
-    }
-  }
+  const value = jsonValue(source, bad)
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     bad('expected a recepie JSON object, or an object with a "recepie" member (a training log)')
   }

@@ -61,6 +61,16 @@ function bad(message: string): never {
   throw new EpsinasError('BAD_ARCH', `recepie: ${message}`)
 }
 
+/** `source` itself, or the value of its JSON text when it is a string (training logs nest recepies as text). */
+export function jsonValue(source: unknown, fail: (message: string) => never): unknown {
+  if (typeof source !== 'string') return source
+  try {
+    return JSON.parse(source)
+  } catch (error) {
+    return fail(`not valid JSON (${(error as Error).message})`)
+  }
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -70,14 +80,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * string inside the JSON). Throws BAD_ARCH naming the node and the problem.
  */
 export function parseRecepie(source: unknown): Recepie {
-  let value = source
-  if (typeof source === 'string') {
-    try {
-      value = JSON.parse(source)
-    } catch (error) {
-      bad(`not valid JSON (${(error as Error).message})`)
-    }
-  }
+  const value = jsonValue(source, bad)
   if (!isPlainObject(value)) bad('expected a JSON object of named nodes {"op": ..., "input": [...]}')
   const names = Object.keys(value)
   if (names.length === 0) bad('no nodes')
