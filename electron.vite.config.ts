@@ -1,6 +1,20 @@
 import { resolve } from 'node:path'
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
+import type { Plugin } from 'vite'
+import { RENDERER_CSP, RENDERER_CSP_DEV } from './src/main/renderer-csp.ts'
+
+/**
+ * Dev server only (`electron-vite dev`): Vite delivers CSS as <style> elements for hot reload, which
+ * the strict policy of index.html blocks, so the served page gets the dev policy. Builds keep the strict one.
+ */
+function devStylePolicy(): Plugin {
+  return {
+    name: 'epsinas-dev-style-policy',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace(RENDERER_CSP, RENDERER_CSP_DEV),
+  }
+}
 
 // Three bundles: the main process (compute, storage, downloads), the preload bridge and the renderer.
 export default defineConfig({
@@ -28,6 +42,6 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
-    plugins: [svelte()],
+    plugins: [svelte(), devStylePolicy()],
   },
 })

@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Tests that spawn bin/epsinas.mjs run a fresh CLI bundle of the current sources (or the sources).
+    globalSetup: ['tests/cli-bundle.global-setup.ts'],
     reporters: ['default'],
   },
 })

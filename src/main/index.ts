@@ -1,51 +1,45 @@
 /**
  * Electron entry: creates the hardened window and wires each API channel to its handler.
- * Kept thin on purpose; everything testable lives in window.ts and api-handlers.ts.
+ * Kept thin on purpose; everything testable lives in window.ts, app-protocol.ts and api-handlers.ts.
  */
-import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { app, BrowserWindow, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron'
+import { fileURLToPath } from 'node:url'
 import { API_CHANNELS, BENCHMARK_PROGRESS_CHANNEL, PROGRESS_CHANNEL, type ApiResult } from '../shared/api.ts'
 import { EpsinasError, serializeError } from '../shared/errors.ts'
 import { createApiServices, dispatch, type ApiHandlers, type ApiServices } from './api-handlers.ts'
+import { answerAppRequest, APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES } from './app-protocol.ts'
 import { openStore } from './store/index.ts'
 import { defaultDatabasePath } from './services/paths.ts'
-import { buildWindowOptions, guardNavigation, isSameAppUrl } from './window.ts'
+import { buildWindowOptions, denyAllPermissions, hardenContents, isTrustedSender } from './window.ts'
 
 // Built layout (electron-vite): out/main/index.js, out/preload/index.cjs, out/renderer/index.html.
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
-const rendererFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url))
+const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url))
 
-/** The URL the window shows: the Vite dev server under `electron-vite dev`, else the built file. */
+/** The URL the window shows: the Vite dev server under `electron-vite dev`, else the bundle over app://. */
 function appUrl(): string {
   const devServer = process.env.ELECTRON_RENDERER_URL
-  return !app.isPackaged && devServer ? devServer : pathToFileURL(rendererFile).href
+  return !app.isPackaged && devServer ? devServer : APP_ENTRY_URL
 }
 
 function createWindow(url: string): BrowserWindow {
-  const window = new BrowserWindow(buildWindowOptions({ preloadPath }))
-  guardNavigation(window.webContents, url)
+  // DevTools only for a developer's unpackaged run, never in the shipped app.
+  const window = new BrowserWindow(buildWindowOptions({ preloadPath, devTools: !app.isPackaged }))
   window.once('ready-to-show', () => window.show())
   void window.loadURL(url)
   return window
 }
 
-/** Registers one ipcMain.handle per contract channel; only frames showing our app may call. */
+/** Registers one ipcMain.handle per contract channel; only the top frame of a window showing our app may call. */
 function registerIpc(handlers: ApiHandlers, url: string): void {
   for (const channel of API_CHANNELS) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, request: unknown): Promise<ApiResult<unknown>> => {
-      const senderUrl = event.senderFrame?.url ?? ''
-      if (!isSameAppUrl(senderUrl, url)) {
+      if (!isTrustedSender(event.senderFrame, url)) {
         return { ok: false, error: serializeError(new EpsinasError('INTERNAL', 'Request refused: it did not come from the workbench window.')) }
       }
       return dispatch(handlers, channel, request)
     })
   }
-}
-
-/** The app shows only its own bundled page, so it never needs a browser permission. */
-function denyAllPermissions(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  session.defaultSession.setPermissionCheckHandler(() => false)
 }
 
 /** The services over the default score cache; on quit, running jobs are paused (resumable) and the cache closed. */
@@ -65,11 +59,17 @@ function createServices(): ApiServices {
   return services
 }
 
+// Before ready: app:// must be a standard, secure scheme for the page to get a real origin.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }])
 app.enableSandbox()
 
+const url = appUrl()
+// Every WebContents the app ever creates is hardened, not only the main window's.
+app.on('web-contents-created', (_event, contents) => hardenContents(contents, url))
+
 void app.whenReady().then(() => {
-  const url = appUrl()
-  denyAllPermissions()
+  protocol.handle(APP_SCHEME, (request) => answerAppRequest(request, rendererDir))
+  denyAllPermissions(session.defaultSession)
   const services = createServices()
   registerIpc(services.handlers, url)
   // Progress goes to every window of the app (each shows only our own page).

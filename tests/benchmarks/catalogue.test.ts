@@ -52,6 +52,23 @@ describe('the bundled catalogue', () => {
     expect(parsers).toMatchObject({ 'nb101-only108': 'nb101-tfrecord', 'nb201-nats-tss-simple': 'nb201-nats', 'nb201-nni-db': 'nb201-nni', 'zc-nasbench101': 'suite-zero', 'nbnlp-logs-multi': 'nbnlp-logs' })
   })
 
+  test('should say, for every file without a checksum, where one was looked for and why there is none', () => {
+    const unchecked = catalogue.items.flatMap((entry) => entry.files.filter((f) => f.checksum === null).map((file) => ({ id: entry.id, file })))
+    expect(unchecked.map((u) => u.id)).toEqual(['nb201-nats-tss-simple', 'zc-nasbench201', 'zc-nasbench101'])
+    for (const { file } of unchecked) expect(file.noChecksum).toMatch(/^none is published: /)
+    // The Suite-Zero provenance names the last git blobs, which are not the Drive files' checksums.
+    expect(findItem(catalogue, 'zc-nasbench201').files[0].noChecksum).toContain('b0dd1faab57ab6dcbb6868ff8e6c8889c8801f53')
+    expect(findItem(catalogue, 'zc-nasbench101').files[0].noChecksum).toContain('498cbaec64970a86ad7123deba5de6484ae965af')
+  })
+
+  test('should describe the extracted folder of every archive whose reader or parser takes one', () => {
+    const folders = Object.fromEntries(catalogue.items.flatMap((entry) => entry.files.filter((f) => f.extracted).map((f) => [entry.id, f.extracted?.folder])))
+    expect(folders).toEqual({ 'nb201-nats-tss-simple': 'NATS-tss-v1_0-3ffb9-simple', 'cifar10-binary': 'cifar-10-batches-bin', 'cifar100-binary': 'cifar-100-binary' })
+    const nats = findItem(catalogue, 'nb201-nats-tss-simple').files[0].extracted
+    expect(nats).toMatchObject({ required: ['meta.pickle.pbz2'], minMembers: 15626 })
+    expect(new RegExp(nats?.members ?? '').test('015624.pickle.pbz2')).toBe(true)
+  })
+
   test('should name the unknown id and list the known ones', () => {
     expect(() => findItem(catalogue, 'nb999')).toThrow(/no catalogue item 'nb999'; known items: nb101-only108, /)
   })
@@ -73,6 +90,8 @@ describe('validateCatalogue', () => {
       ['for a file name with a path', (c) => (c.items[0].files[0].name = 'a/b'), 'is not a safe file name'],
       ['for a conversion without its parser', (c) => (c.items[0].conversion = { needed: true, into: 'tables' }), '.conversion.parser is required when conversion.needed is true'],
       ['for an unknown parser', (c) => (c.items[0].conversion = { needed: true, into: 'tables', parser: 'pth' as 'nb201-nats' }), '.conversion.parser must be one of nb101-tfrecord, nb101-nni, nb201-nats'],
+      ['for an extracted folder with a path', (c) => (c.items[0].files[0].extracted = { folder: '../x', members: '.', required: [], minMembers: 1 }), ".extracted.folder is not a safe folder name: \"../x\""],
+      ['for an extracted folder with a bad pattern', (c) => (c.items[0].files[0].extracted = { folder: 'x', members: '(', required: [], minMembers: 1 }), '.extracted.members is not a regular expression'],
       ['for a missing licence', (c) => delete (c.items[0] as Partial<Catalogue['items'][number]>).licence, "item 'cifar10-binary'.licence must be an object"],
     ])('%s', (_, mutate, issue) => {
       const catalogue: Catalogue = { version: 1, items: [item()] }

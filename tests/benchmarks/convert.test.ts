@@ -64,14 +64,24 @@ describe('convertItem', () => {
     }
   })
 
-  test('a replaced file needs converting again; a truncated one fails with its place and leaves the tables as they were', async () => {
+  test('a replaced file needs converting again; a truncated one fails with its place, leaves the rows in place but refused (stale)', async () => {
     const nats = item('nats', 'NATS-tss-v1_0-3ffb9-simple.tar', 'tar', 'nb201-nats')
     expect((await itemStatus(dataDir, nats)).state).toBe('ready')
     await importItem(nats, file('truncated.tar', TRUNCATED), { dataDir, mode: 'copy' })
     expect((await itemStatus(dataDir, nats)).state).toBe('needs-conversion')
     await expectRejects(convertItem(nats, { dataDir, database }), 'BAD_FILE', /NATS-tss-v1_0-3ffb9-simple\.tar/, /truncated|unexpected end|ends inside/i)
-    expect(nb201Count()).toBe(3)
+    const store = openBenchmarkStore(database)
+    try {
+      expect(store.db.prepare<[], number>('SELECT count(*) FROM nb201_accuracies').pluck().get()).toBeGreaterThan(0)
+    } finally {
+      store.close()
+    }
+    await expectRejects(Promise.resolve().then(nb201Count), 'BAD_FILE', /out of date/)
     expect((await itemStatus(dataDir, nats)).state).toBe('needs-conversion')
+    // The good file back: converted again, the rows are current.
+    await importItem(nats, file('nats.tar', TAR), { dataDir, mode: 'copy' })
+    await convertItem(nats, { dataDir, database })
+    expect(nb201Count()).toBe(3)
   })
 
   test('a cancelled conversion writes nothing', async () => {

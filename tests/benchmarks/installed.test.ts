@@ -42,13 +42,14 @@ describe('installed benchmark lookups', () => {
   test('NB101 specs join the installed accuracies through their module hash', () => {
     expect(HASH).toBe('28cfc7874f6d200472e1a9dcd8650aa0')
     const test101 = installedAccuracies(store, 'nb101', 'cifar10', 'test', [ARCH, normalizeArch('nb101', '{"matrix": [[0, 1], [0, 0]], "ops": ["input", "output"]}')])
-    expect([...test101.keys()]).toEqual([ARCH])
-    expect(test101.get(ARCH)).toBeCloseTo(90, 10)
-    expect(installedAccuracies(store, 'nb101', 'cifar10', 'valid', [ARCH]).get(ARCH)).toBeCloseTo(92, 10)
+    expect([...test101.accuracies.keys()]).toEqual([ARCH])
+    expect(test101.accuracies.get(ARCH)).toBeCloseTo(90, 10)
+    expect(test101.source).toMatchObject({ benchmark: 'nb101', split: 'test', epochs: 108 })
+    expect(installedAccuracies(store, 'nb101', 'cifar10', 'valid', [ARCH]).accuracies.get(ARCH)).toBeCloseTo(92, 10)
   })
 
   test('nothing installed for a space is BAD_FILE naming the items to convert', async () => {
-    await expectRejects(Promise.resolve().then(() => installedAccuracies(store, 'nb201', 'cifar100', 'test', [])), 'BAD_FILE', /no nb201 cifar100 accuracies/, /epsinas data convert nb201-nats-tss-simple/)
+    await expectRejects(Promise.resolve().then(() => installedAccuracies(store, 'nb201', 'cifar100', 'test', [])), 'BAD_FILE', /no nb201 cifar100 test accuracies/, /epsinas data convert nb201-nats-tss-simple/)
   })
 
   test('--archs ids: NB101 hashes become specs, NB201 indices need the NATS meta, other lines pass through', () => {

@@ -84,7 +84,8 @@ describe('the HTTP bridge', () => {
       expect(invalid.json()).toEqual({ ok: false, error: { code: 'BAD_ARGUMENT', message: 'Invalid jobs:start-score request: batchSize must be a whole number from 2 to 4096 (got 1).' } })
       const badWeights = await callApi(bridge.origin, bridge.token, 'scores:list', { ...SMALL_CONFIG, weights: [1, 1] })
       expect(badWeights.status).toBe(400)
-      expect(badWeights.json()).toMatchObject({ error: { code: 'BAD_WEIGHTS' } })
+      // The request schema applies the --weights grammar itself, so a bad pair is a bad request.
+      expect(badWeights.json()).toMatchObject({ error: { code: 'BAD_ARGUMENT', message: expect.stringContaining('weights') } })
 
       const unknown = await callApi(bridge.origin, bridge.token, 'jobs:delete-all', {})
       expect(unknown.status).toBe(404)
@@ -99,6 +100,28 @@ describe('the HTTP bridge', () => {
 
       const rebound = await send(bridge.origin, '/api/jobs:list', { method: 'POST', headers: { ...auth, Host: `evil.example:${bridge.port}` } })
       expect(rebound.status).toBe(403)
+      expect(snapshot(store)).toEqual(before)
+    })
+  })
+
+  describe('should serve only requests addressed to its own loopback name and port (DNS rebinding)', () => {
+    test('127.0.0.1, localhost and [::1] with the port are served', async () => {
+      for (const host of [`127.0.0.1:${bridge.port}`, `localhost:${bridge.port}`, `LocalHost:${bridge.port}`, `[::1]:${bridge.port}`]) {
+        const reply = await send(bridge.origin, '/api/app:info', { method: 'POST', headers: { Authorization: `Bearer ${bridge.token}`, Host: host } })
+        expect({ host, status: reply.status }).toEqual({ host, status: 200 })
+      }
+    })
+
+    test('names that only start like a loopback address, other loopback addresses, and other ports are refused', async () => {
+      const before = snapshot(store)
+      const hosts = [`127.0.0.1.evil.example:${bridge.port}`, `127.evil.example:${bridge.port}`, `127.0.0.2:${bridge.port}`, `localhost.evil.example:${bridge.port}`, `127.0.0.1:${bridge.port + 1}`, '127.0.0.1', 'localhost']
+      for (const host of hosts) {
+        for (const path of ['/api/app:info', '/']) {
+          const reply = await send(bridge.origin, path, { method: path === '/' ? 'GET' : 'POST', headers: { Authorization: `Bearer ${bridge.token}`, Host: host } })
+          expect({ host, path, status: reply.status }).toEqual({ host, path, status: 403 })
+          expect(reply.json()).toEqual({ ok: false, error: { code: 'BAD_ARGUMENT', message: `Requests must be addressed to 127.0.0.1:${bridge.port}, localhost:${bridge.port} or [::1]:${bridge.port}.` } })
+        }
+      }
       expect(snapshot(store)).toEqual(before)
     })
   })

@@ -119,7 +119,7 @@ describe('epsinas data', () => {
     writeFileSync(mine, BODY)
     const imported = await run(['data', 'import', 'local', mine, ...common])
     expect(imported.stdout).toContain(`imported local.tar.gz (hard link of ${mine})`)
-    expect(imported.stdout).toContain('local: needs-conversion, 400.0 kB on disk; downloaded and verified; next: epsinas data convert local')
+    expect(imported.stdout).toContain('local: needs-conversion, 400.0 kB on disk; installed; next: epsinas data convert local')
     expect(imported.status).toBe(0)
 
     const verified = await run(['data', 'verify', 'local', ...common])

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openStore } from '../../src/main/store/index.ts'
 import { withoutNonFiniteNumbers } from '../../src/main/cli/nbnlp-archs.ts'
+import { installFixture } from '../data/install-fixture.ts'
 import { epsinas, tempDir } from './helpers.ts'
 
 // Small batches keep each recepie fast; the sequence is the benchmark's 70 steps at 400/600/3.
@@ -73,6 +74,31 @@ describe('epsinas score --space nbnlp', () => {
     ])
   })
 
+  test('reads a JSON array of recepies, as NB-NLP ships data/recepies_example.json (one line, no newline)', () => {
+    // fmsnew/nas-bench-nlp-release data/recepies_example.json is `[{...}, {...}, ...]` on one line.
+    const archs = join(dir, 'recepies_example.json')
+    writeFileSync(archs, `[${RNN}, ${GRU}]`)
+    const run = epsinas(['score', '--archs', archs, ...FAST, '--db', join(dir, 'array.db')])
+    expect(run.stderr).toContain('2 architectures: 2 scored now')
+    expect(run.status).toBe(0)
+    // Pretty-printed over several lines, it is the same two recepies, served from the cache.
+    const pretty = join(dir, 'recepies_pretty.json')
+    writeFileSync(pretty, `${JSON.stringify([JSON.parse(RNN), JSON.parse(GRU)], null, 2)}\n`)
+    const again = epsinas(['score', '--archs', pretty, ...FAST, '--db', join(dir, 'array.db')])
+    expect(again.stderr).toContain('2 from the cache')
+  })
+
+  test('a bad entry of a JSON array exits 2 naming the entry, and nothing is cached', () => {
+    const archs = join(dir, 'recepies_bad.json')
+    writeFileSync(archs, `[${RNN}, {"h_new_0": {"op": "conv", "input": ["x"]}}]`)
+    const db = join(dir, 'array-bad.db')
+    const run = epsinas(['score', '--archs', archs, ...FAST, '--db', db])
+    expect(run.status).toBe(2)
+    expect(run.stderr).toMatch(/recepies_bad\.json entry 2 of 2: recepie: node 'h_new_0' has unknown op "conv"/)
+    expect(run.stderr.trim().split('\n')).toHaveLength(1)
+    expect(existsSync(db)).toBe(false)
+  })
+
   test('scores seeded random recepies with --limit N --seed S', () => {
     const run = epsinas(['score', '--limit', '3', '--seed', '4', ...FAST, '--db', join(dir, 'sample.db')])
     expect(run.stderr).toContain('3 architectures: 3 scored now')
@@ -109,18 +135,19 @@ describe('epsinas score --space nbnlp', () => {
     expect(existsSync(db)).toBe(false)
   })
 
-  test('--input real reads the installed PTB text, and says how to install it when it is missing', () => {
+  test('--input real reads the installed PTB text, and says how to install it when it is missing', async () => {
     const home = join(dir, 'home')
     const missing = epsinas(['score', '--limit', '1', '--input', 'real', ...FAST, '--db', join(dir, 'real-missing.db')], { EPSINAS_HOME: home })
     expect(missing.status).toBe(2)
     expect(missing.stderr).toMatch(/needs the PTB text, which is not installed in .*ptb-text: run epsinas data download ptb-text/)
     // Checked before the cache is opened: no database file, no job left behind.
     expect(existsSync(join(dir, 'real-missing.db'))).toBe(false)
-    // A tiny corpus in the item's folder, as `epsinas data download ptb-text` leaves the three files.
-    const item = join(home, 'benchmarks', 'ptb-text')
-    mkdirSync(item, { recursive: true })
+    // A tiny corpus installed as `epsinas data import ptb-text FOLDER` does (the three files and the manifest).
+    const corpus = join(dir, 'ptb-source')
+    mkdirSync(corpus, { recursive: true })
     const line = (k: number): string => Array.from({ length: 12 }, (_, i) => `w${(k * 7 + i * 13) % 300}`).join(' ')
-    for (const split of ['train', 'valid', 'test']) writeFileSync(join(item, `ptb.${split}.txt`), `${Array.from({ length: split === 'train' ? 100 : 5 }, (_, k) => line(k)).join('\n')}\n`)
+    for (const split of ['train', 'valid', 'test']) writeFileSync(join(corpus, `ptb.${split}.txt`), `${Array.from({ length: split === 'train' ? 100 : 5 }, (_, k) => line(k)).join('\n')}\n`)
+    await installFixture(home, 'ptb-text', corpus)
     const out = join(dir, 'real.csv')
     const run = epsinas(['score', '--archs', join(dir, 'recepies.jsonl'), '--input', 'real', ...FAST, '--db', join(dir, 'real.db'), '--out', out], { EPSINAS_HOME: home })
     expect(run.stderr).toContain('2 architectures: 2 scored now')

@@ -75,9 +75,12 @@ describe('epsinas score', () => {
   })
 
   test.each([
-    [['--weights', '1e-7'], /--weights takes two numbers/],
+    [['--weights', '1e-7'], /--weights takes two positive decimal numbers/],
     [['--weights', '1,1'], /must differ/],
-    [['--weights', '0,1'], /finite non-zero/],
+    [['--weights', '0,1'], /two positive finite numbers/],
+    [['--weights', '-1,1'], /--weights takes two positive decimal numbers/],
+    [['--weights', '0x10,100'], /--weights takes two positive decimal numbers/],
+    [['--weights', '1,1e-7'], /smaller first/],
     [['--batch', 'x'], /--batch takes an integer/],
     [['--dataset', 'mnist'], /Allowed choices are cifar10, cifar100, ImageNet16-120/],
     [['--archs', 'missing.txt'], /cannot read architectures from missing\.txt: ENOENT/],

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { epsinas, tempDir } from '../cli/helpers.ts'
 import { SeededRandom } from '../../src/main/core/random.ts'
+import { installFixture } from './install-fixture.ts'
 import { writeTarGz } from './readers/helpers.ts'
 
 // Two archs with a parameter-free path (skip connections), so epsilon at (1e-7, 1) is finite and depends on the images.
@@ -28,11 +29,11 @@ describe('epsinas score --input real', () => {
   let cleanup: () => void
   let home: string
   let archs: string
-  beforeAll(() => {
+  beforeAll(async () => {
     ;({ dir, cleanup } = tempDir())
     home = join(dir, 'home')
-    // The installed layout of the cifar10-binary item: <home>/benchmarks/cifar10-binary/<file>.
-    writeTarGz(join(home, 'benchmarks', 'cifar10-binary'), 'cifar-10-binary.tar.gz', randomCifar10(6))
+    // Installed as `epsinas data import` does: <home>/benchmarks/cifar10-binary/<file> and its manifest.
+    await installFixture(home, 'cifar10-binary', writeTarGz(join(dir, 'source'), 'cifar-10-binary.tar.gz', randomCifar10(6)))
     archs = join(dir, 'archs.txt')
     writeFileSync(archs, `${ARCHS.join('\n')}\n`)
   })

@@ -50,6 +50,11 @@ export async function startWorld(archs: readonly string[]): Promise<World> {
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: 1 })
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(String(error)))
+  // Chromium reports what the renderer's CSP blocked (inline styles included) as console errors;
+  // any of them fails the run, so the strict policy is checked on every page the tests visit.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) errors.push(`CSP violation: ${message.text()}`)
+  })
   return {
     dir,
     store,
@@ -67,7 +72,7 @@ export async function startWorld(archs: readonly string[]): Promise<World> {
       store.close()
       await files.close()
       rmSync(dir, { recursive: true, force: true })
-      if (errors.length > 0) throw new Error(`the page threw: ${errors.join('; ')}`)
+      if (errors.length > 0) throw new Error(`the page threw or broke its CSP: ${errors.join('; ')}`)
     },
   }
 }

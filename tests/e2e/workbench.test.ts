@@ -38,7 +38,16 @@ function expectStat(text: string | null, value: number | null): void {
 
 async function open(page: Page, hash: string): Promise<void> {
   await page.goto(`${world.bridge.url}#/${hash}`)
+  // This page's own heading, not whatever page was shown before.
+  await page.locator(`nav a[href="#/${hash}"][aria-current="page"]`).waitFor()
   await page.locator('main h1').waitFor()
+}
+
+/** Waits until the chart says it has drawn its latest option at its current size (Chart.svelte's data-state). */
+async function chartReady(page: Page, label: string): Promise<Locator> {
+  const chart = page.locator(`[data-chart="${label}"]`)
+  await page.locator(`[data-chart="${label}"][data-state="ready"]`).waitFor()
+  return chart
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -138,7 +147,8 @@ describe('the workbench in Chromium over the HTTP bridge', () => {
     expect(await page.locator('[data-chart="synflow vs accuracy"]').count()).toBe(1)
 
     // Linked selection: a rectangle brushed over the whole plot selects every plotted point...
-    const chart = page.locator('[data-chart="epsilon vs accuracy"]')
+    // The drag goes on a plot the page reports drawn at its current size, with the brush on.
+    const chart = await chartReady(page, 'epsilon vs accuracy')
     const box = await chart.boundingBox()
     if (!box) throw new Error('the scatter has no box')
     await page.mouse.move(box.x + 58, box.y + 42)
@@ -148,7 +158,7 @@ describe('the workbench in Chromium over the HTTP bridge', () => {
     await page.mouse.up()
     await until('the brushed selection', () => page.locator('#sel-heading').textContent(), (t) => t?.includes(`${plotted.length} selected`) === true)
     await page.getByLabel('only selected').check()
-    expect(await page.locator('[data-table="Compared architectures"] .foot').textContent()).toBe(`${plotted.length} rows`)
+    await until('only the selected rows', () => page.locator('[data-table="Compared architectures"] .foot').textContent(), (t) => t === `${plotted.length} rows`)
     await shot(page, 'compare')
 
     // ... and a row picked in the table toggles that one architecture.
@@ -183,17 +193,25 @@ describe('the workbench in Chromium over the HTTP bridge', () => {
     const selection = await world.services.handlers['weights:select']({ jobId: sweeps[0].job.id, strategy: 'grid', bootstrap: 0 })
     expect(selection.chosen).not.toBeNull()
     expect(JSON.parse((await chosen.getAttribute('data-weights')) ?? 'null')).toEqual(selection.chosen?.weights)
-    expect(await page.locator('[data-chart="Sweep heatmap"] canvas').count()).toBeGreaterThan(0)
+    const heatmap = await chartReady(page, 'Sweep heatmap')
+    expect(await heatmap.locator('canvas').count()).toBeGreaterThan(0)
+    // A tooltip over a cell: under the strict CSP it must not be markup with inline styles (the
+    // harness fails the run on any CSP violation in the console). The bottom-right cell (lowest low,
+    // highest high exponent) always holds a pair; the grid's margins are those of heatmapOption.
+    const cells = await heatmap.boundingBox()
+    if (!cells) throw new Error('the heatmap has no box')
+    await page.mouse.move(cells.x + cells.width - 24 - 20, cells.y + cells.height - 96 - 20)
     expect(sweeps[0].hasAccuracies).toBe(true)
     await page.getByLabel('Heatmap metric').selectOption('spearman')
-    expect(await page.locator('#heat-heading').textContent()).toBe('Spearman rho per weight pair')
+    await until('the Spearman heatmap', () => page.locator('#heat-heading').textContent(), (t) => t === 'Spearman rho per weight pair')
     await page.getByRole('button', { name: 'Use this pair' }).click()
     await page.getByRole('button', { name: 'In use for new runs' }).waitFor()
     await shot(page, 'weights')
 
     await open(page, 'runs')
     await page.locator('select[name="weightMode"]').selectOption('automatic')
-    expect(JSON.parse((await page.locator('.submit [data-weights]').getAttribute('data-weights')) ?? 'null')).toEqual(selection.chosen?.weights)
+    const automatic = JSON.stringify(selection.chosen?.weights)
+    await until('the automatic pair in the form', () => page.locator('.submit [data-weights]').getAttribute('data-weights'), (w) => w === automatic)
   })
 
   test('Settings: the backend in use with its reason, the data folder and the cache size', async () => {

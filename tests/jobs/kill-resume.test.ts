@@ -1,54 +1,39 @@
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import Database from 'better-sqlite3'
 import { openStore } from '../../src/main/store/index.ts'
 import { epsinas, tempDir } from '../cli/helpers.ts'
+import { distinctArchs, killLeftoverScores, startHeldScore, waitUntilScoring, writeArchsFile } from './helpers.ts'
 
-const BIN = join(import.meta.dirname, '../../bin/epsinas.mjs')
-
-/** Scores committed so far, read through a separate connection as another process would. */
-function committedScores(db: string): number {
-  try {
-    const connection = new Database(db, { readonly: true, fileMustExist: true })
-    try {
-      return connection.prepare<[], number>('SELECT count(*) FROM scores').pluck().get() ?? 0
-    } finally {
-      connection.close()
-    }
-  } catch {
-    return 0
-  }
-}
+// One worker blocks on the held arch, so the job cannot finish: the kill always lands mid-run,
+// while the other worker is still computing.
+const ARCHS = distinctArchs(48)
+const HELD = ARCHS[0]
 
 describe('a scoring job killed with SIGKILL', () => {
   let dir: string
   let cleanup: () => void
   beforeAll(() => ({ dir, cleanup } = tempDir()))
-  afterAll(() => cleanup())
+  afterAll(() => {
+    killLeftoverScores()
+    cleanup()
+  })
 
   test('should resume from its last committed score: none lost, none stored twice, integrity ok', async () => {
     const db = join(dir, 'killed.db')
-    const args = ['score', '--limit', '160', '--seed', '11', '--batch', '16', '--workers', '2', '--no-progress', '--db', db]
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
-    // Kill it mid-run, once some scores are committed (polling the file like any other reader).
-    const deadline = Date.now() + 60_000
-    while (committedScores(db) < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
-    child.kill('SIGKILL')
-    expect(await exited).toBe('SIGKILL')
-    const jobId = /job (j[0-9a-f]+)/.exec(stderr)?.[1] as string
-    expect(jobId).toBeTruthy()
+    const archs = writeArchsFile(join(dir, 'archs.txt'), ARCHS)
+    const run = startHeldScore(['--archs', archs, '--batch', '8', '--workers', '2', '--no-progress', '--db', db], HELD)
+    // Kill it once some scores are committed (polling the file like any other reader).
+    const jobId = await waitUntilScoring(run, db, 10)
+    run.child.kill('SIGKILL')
+    expect((await run.exit).signal).toBe('SIGKILL')
 
     const store = openStore(db)
     let before: number
     try {
       expect(store.integrityCheck()).toBe('ok')
       before = store.countScores()
-      expect(before).toBeGreaterThanOrEqual(20)
-      expect(before).toBeLessThan(160)
+      expect(before).toBeGreaterThanOrEqual(10)
+      expect(before).toBeLessThan(48)
       const job = store.jobs.get(jobId)
       expect(job?.state).toBe('running')
     } finally {
@@ -60,14 +45,14 @@ describe('a scoring job killed with SIGKILL', () => {
 
     const resumed = epsinas(['jobs', 'resume', jobId, '--no-progress', '--db', db])
     expect(resumed.status).toBe(0)
-    // Only what was not committed is scored again (the task in flight at the kill was never stored).
-    expect(resumed.stderr).toMatch(new RegExp(`job ${jobId} done: 160 architectures: ${160 - before} scored now .*, ${before} from the cache`))
+    // Only what was not committed is scored again (the tasks in flight at the kill were never stored).
+    expect(resumed.stderr).toMatch(new RegExp(`job ${jobId} done: 48 architectures: ${48 - before} scored now .*, ${before} from the cache`))
 
     const after = openStore(db)
     try {
       expect(after.integrityCheck()).toBe('ok')
-      expect(after.countScores()).toBe(160)
-      expect(after.jobs.get(jobId)).toMatchObject({ state: 'done', done: 160, total: 160, failed: 0 })
+      expect(after.countScores()).toBe(48)
+      expect(after.jobs.get(jobId)).toMatchObject({ state: 'done', done: 48, total: 48, failed: 0 })
     } finally {
       after.close()
     }

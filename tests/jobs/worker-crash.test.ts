@@ -1,9 +1,8 @@
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { nb201ArchAt, nb201CanonicalKey } from '../../src/main/core/spaces/nb201/index.ts'
 import { openStore } from '../../src/main/store/index.ts'
 import { epsinas, tempDir } from '../cli/helpers.ts'
+import { distinctArchs, writeArchsFile } from './helpers.ts'
 
 describe('a worker that dies mid-task', () => {
   let dir: string
@@ -13,13 +12,10 @@ describe('a worker that dies mid-task', () => {
 
   test('should be replaced; the arch that killed it is recorded as failed and the job goes on', () => {
     // Distinct networks only, so the culprit shares its computation with no other arch.
-    const byKey = new Map<string, string>()
-    for (let i = 0; byKey.size < 24; i++) byKey.set(nb201CanonicalKey(nb201ArchAt(i * 601 + 3)), nb201ArchAt(i * 601 + 3))
-    const archs = [...byKey.values()]
+    const archs = distinctArchs(24)
     const killer = archs[7]
-    writeFileSync(join(dir, 'archs.txt'), `${archs.join('\n')}\n`)
     const db = join(dir, 'crash.db')
-    const run = epsinas(['score', '--archs', join(dir, 'archs.txt'), '--batch', '8', '--workers', '2', '--no-progress', '--db', db], { EPSINAS_FAULT_KILL_WORKER: killer })
+    const run = epsinas(['score', '--archs', writeArchsFile(join(dir, 'archs.txt'), archs), '--batch', '8', '--workers', '2', '--no-progress', '--db', db], { EPSINAS_FAULT_KILL_WORKER: killer })
     expect(run.status).toBe(1)
     expect(run.stderr).toContain(`1 scores failed, first ${killer}: the worker died while scoring this architecture`)
     const jobId = /job (j[0-9a-f]+)/.exec(run.stderr)?.[1] as string

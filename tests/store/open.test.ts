@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, test } from 'vitest'
 import { LATEST_VERSION, MIGRATIONS, migrate, openStore, type Migration } from '../../src/main/store/index.ts'
+import { APPLICATION_ID } from '../../src/main/store/identify.ts'
 import { configKey, expectEpsinasError, useTempDir } from './helpers.ts'
 
 const tmp = useTempDir('open')
@@ -39,6 +40,7 @@ describe('openStore', () => {
         'nb201_costs',
         'nbnlp_models',
         'nbnlp_runs',
+        'proxy_keys',
         'proxy_scores',
         'score_configs',
         'scores',
@@ -103,6 +105,8 @@ describe('openStore failures are STORE_FAILED naming the path and the reason on 
     const future = LATEST_VERSION + 1
     const db = new Database(path)
     db.pragma(`user_version = ${future}`)
+    // A newer epsinas stamps its files like this one does; without the id the file would be foreign.
+    db.pragma(`application_id = ${APPLICATION_ID}`)
     db.close()
 
     const message = expectEpsinasError(() => openStore(path), 'STORE_FAILED', new RegExp(`version ${future}`), /newer/)

@@ -1,4 +1,4 @@
-import { EpsinasError } from '../../shared/errors.ts'
+import { cutInput, EpsinasError } from '../../shared/errors.ts'
 import type { SpaceId } from '../../shared/types.ts'
 import { formatNb101Spec, type Nb101Label } from '../core/spaces/nb101/spec.ts'
 import { existsSync } from 'node:fs'
@@ -80,10 +80,10 @@ export function openArchIdResolver(database: string): ArchIdResolver {
       if (space === 'nb201' && INDEX.test(text)) {
         nb201 ??= nb201ArchsByIndex(tables())
         if (nb201.size === 0) {
-          throw new EpsinasError('BAD_ARCH', `${text} looks like a NAS-Bench-201 index, but no benchmark index is installed in ${database}: run epsinas data download nb201-nats-tss-simple and epsinas data convert nb201-nats-tss-simple`)
+          throw new EpsinasError('BAD_ARCH', `${cutInput(text)} looks like a NAS-Bench-201 index, but no benchmark index is installed in ${database}: run epsinas data download nb201-nats-tss-simple and epsinas data convert nb201-nats-tss-simple`)
         }
         const arch = nb201.get(Number(text))
-        if (arch === undefined) throw new EpsinasError('BAD_ARCH', `NAS-Bench-201 index ${text} is not installed (${nb201.size} indices are, 0..15624 exist)`)
+        if (arch === undefined) throw new EpsinasError('BAD_ARCH', `NAS-Bench-201 index ${cutInput(text)} is not installed (${nb201.size} indices are, 0..15624 exist)`)
         return arch
       }
       if (space === 'nb101' && HASH.test(text)) {

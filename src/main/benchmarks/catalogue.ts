@@ -46,8 +46,28 @@ export interface CatalogueFile {
   size: { bytes: number; exact: boolean; source: string }
   /** null when nothing is published: the file is then checked by size (if exact) and format only. */
   checksum: Checksum | null
+  /** With a null `checksum`: where one was looked for and why there is none (the bundled catalogue always says). */
+  noChecksum?: string
   alsoAccepted?: AcceptedVariant[]
   format: FileFormat
+  /** The folder the archive extracts to, which `data import` accepts instead of the archive. */
+  extracted?: ExtractedFolder
+}
+
+/**
+ * An archive's extracted form. No published checksum covers a folder, so it is checked by its
+ * layout (the required files, at least `minMembers` of them) and the SHA-256 of every member is
+ * recorded in the manifest, where `data verify` re-checks them (install/extracted-folder.ts).
+ */
+export interface ExtractedFolder {
+  /** Its name as the archive extracts it; installed as `<dataDir>/benchmarks/<id>/<folder>/`. */
+  folder: string
+  /** A regular expression over the member file names kept (others in the folder are ignored). */
+  members: string
+  /** Files that must be there. */
+  required: string[]
+  /** Fewer members than this is a cut-short extraction. */
+  minMembers: number
 }
 
 /** What installing an item makes available. */
@@ -243,6 +263,8 @@ function validateFile(file: Record<string, unknown>, where: string, issues: stri
     text(size.source, `${where}.size.source`, issues)
   }
   if (file.checksum !== null) checksum(file.checksum, `${where}.checksum`, issues)
+  if (file.noChecksum !== undefined) text(file.noChecksum, `${where}.noChecksum`, issues)
+  if (file.extracted !== undefined) extractedFolder(file.extracted, `${where}.extracted`, issues)
   const variants = file.alsoAccepted === undefined ? [] : list(file.alsoAccepted, `${where}.alsoAccepted`, issues, false)
   variants.forEach((raw, i) => {
     const variant = record(raw, `${where}.alsoAccepted[${i}]`, issues)
@@ -268,6 +290,20 @@ function checksum(raw: unknown, where: string, issues: string[]): void {
   }
   text(sum.source, `${where}.source`, issues)
   if (typeof sum.verified !== 'boolean') issues.push(`${where}.verified must be a boolean`)
+}
+
+function extractedFolder(raw: unknown, where: string, issues: string[]): void {
+  const folder = record(raw, where, issues)
+  if (!folder) return
+  if (typeof folder.folder !== 'string' || !FILE_PATTERN.test(folder.folder) || folder.folder.endsWith('.part')) issues.push(`${where}.folder is not a safe folder name: ${JSON.stringify(folder.folder)}`)
+  try {
+    new RegExp(String(folder.members))
+    text(folder.members, `${where}.members`, issues)
+  } catch {
+    issues.push(`${where}.members is not a regular expression: ${JSON.stringify(folder.members)}`)
+  }
+  if (!Array.isArray(folder.required) || folder.required.some((name) => typeof name !== 'string' || !FILE_PATTERN.test(name))) issues.push(`${where}.required must be safe file names`)
+  positiveInteger(folder.minMembers, `${where}.minMembers`, issues)
 }
 
 function record(value: unknown, where: string, issues: string[]): Record<string, unknown> | null {

@@ -6,17 +6,18 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { BENCHMARK_PROGRESS_CHANNEL, PROGRESS_CHANNEL, isApiChannel, type ApiResult, type BenchmarkProgressEvent } from '../../shared/api.ts'
 import type { ErrorCode, SerializedError } from '../../shared/errors.ts'
 import { dispatch } from '../api-handlers.ts'
 import type { ApiHandlers } from '../services/api/index.ts'
 import type { ProgressHub } from '../services/api/index.ts'
-import { applySecurityHeaders, hostAllowed, newToken, presentedToken, tokenMatches } from './security.ts'
+import { applySecurityHeaders, hostAllowed, loopbackNames, newToken, presentedToken, tokenMatches } from './security.ts'
 import { serveStatic } from './static-files.ts'
+import { packageRoot } from '../package-root.ts'
 
-/** Where the built renderer is when running from the sources (electron-vite's out/renderer). */
-export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url))
+/** Where the built renderer is (electron-vite's out/renderer in the package folder). */
+export const DEFAULT_RENDERER_DIR = join(packageRoot(), 'out', 'renderer')
 
 /** Largest request body accepted by default (a list of every NB201 arch is about 1.5 MB). */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -95,7 +96,9 @@ interface RequestContext extends Required<Omit<HttpBridgeOptions, 'port' | 'benc
 
 async function handle(context: RequestContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   applySecurityHeaders(res)
-  if (!hostAllowed(req.headers.host, context.host)) return sendError(res, 403, 'BAD_ARGUMENT', 'Requests must be addressed to 127.0.0.1 or localhost.')
+  // The port the connection arrived on: the bridge's own, also when it was started with port 0.
+  const port = req.socket.localPort ?? 0
+  if (!hostAllowed(req.headers.host, context.host, port)) return sendError(res, 403, 'BAD_ARGUMENT', `Requests must be addressed to ${loopbackNames(port)}.`)
   const rawPath = (req.url ?? '/').split('?')[0]
   const url = new URL(req.url ?? '/', 'http://bridge.invalid')
   if (rawPath === '/api/events') {

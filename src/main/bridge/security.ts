@@ -1,9 +1,11 @@
 /** The HTTP bridge's defences: the per-start token, the Host check and the response headers. */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { isIPv4 } from 'node:net'
 
-/** The renderer's Content-Security-Policy, as in src/renderer/index.html (a test keeps them equal). */
-export const RENDERER_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
+// The renderer's Content-Security-Policy (one definition for index.html, app:// and this bridge).
+import { RENDERER_CSP } from '../renderer-csp.ts'
+export { RENDERER_CSP }
 
 /** Sent on every response: the renderer's CSP plus the directives a meta tag cannot carry. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -45,17 +47,33 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
 
 /** Whether the bind address is a loopback one, where a Host check stops DNS-rebinding pages. */
 export function isLoopback(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host) || host.startsWith('127.')
+  return LOOPBACK_HOSTS.has(host) || (isIPv4(host) && host.startsWith('127.'))
 }
 
-/** On a loopback bind, only requests addressed to a loopback name are served. */
-export function hostAllowed(hostHeader: string | undefined, boundHost: string): boolean {
-  if (!isLoopback(boundHost)) return true
+/** Binds on every interface: clients may use any name of the machine, which the bridge cannot know. */
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]'
+}
+
+/** The loopback names the bridge answers to, for its refusal message. */
+export function loopbackNames(port: number): string {
+  return `127.0.0.1:${port}, localhost:${port} or [::1]:${port}`
+}
+
+/**
+ * Whether a request is addressed to this bridge: its Host must be exactly 127.0.0.1, localhost, [::1]
+ * or the bound address, with the bridge's port. A DNS-rebinding page sends its own name
+ * (`127.0.0.1.evil.example`), so a prefix test is not enough. On a wildcard bind the machine's names are
+ * unknown and only the token protects the API.
+ */
+export function hostAllowed(hostHeader: string | undefined, boundHost: string, port: number): boolean {
+  if (isWildcard(boundHost)) return true
   if (!hostHeader) return false
-  try {
-    const { hostname } = new URL(`http://${hostHeader}`)
-    return isLoopback(hostname)
-  } catch {
-    return false
-  }
+  const bound = boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]', bound.toLowerCase()])
+  const match = /^(.+?)(?::(\d+))?$/.exec(hostHeader.trim().toLowerCase())
+  if (!match) return false
+  // A browser leaves out the port only when it is the scheme's default.
+  const sentPort = match[2] === undefined ? 80 : Number(match[2])
+  return names.has(match[1]) && sentPort === port
 }

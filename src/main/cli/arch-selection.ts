@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { SeededRandom } from '../core/random.ts'
 import { normalizeArch } from '../core/scoring/index.ts'
-import { enumerateNb201 } from '../core/spaces/nb201/index.ts'
+import { enumerateNb201, NB201_SIZE } from '../core/spaces/nb201/index.ts'
 import { NB101_SIZE, sampleNb101Specs } from '../core/spaces/nb101/index.ts'
 import { sampleRecepies } from '../core/spaces/nbnlp/index.ts'
 import { readNbnlpArchs } from './nbnlp-archs.ts'
@@ -42,12 +42,43 @@ export function allArchs(space: SpaceId, db: string = defaultDatabasePath()): st
   }
 }
 
-/** The archs of a selection, validated: a malformed line of a file is reported with its line number. */
-export async function selectArchs(space: SpaceId, selection: ArchSelection): Promise<string[]> {
+/** Sizes of the spaces a sample is drawn from (NB-NLP recepies are sampled from an unbounded space). */
+const SPACE_SIZES: Partial<Record<SpaceId, number>> = { nb201: NB201_SIZE, nb101: NB101_SIZE }
+
+/**
+ * The archs of a selection, validated: a malformed line of a file is reported with its line number.
+ * Each arch comes once (the first time it appears): a job counts archs, and a repeated line would
+ * count in its total but never in its done. `report` gets a note when repeats were skipped.
+ */
+export async function selectArchs(space: SpaceId, selection: ArchSelection, report: (note: string) => void = () => {}): Promise<string[]> {
+  const archs = await selectionArchs(space, selection)
+  const unique = [...new Set(archs)]
+  const skipped = archs.length - unique.length
+  if (skipped > 0) {
+    const source = selection.kind === 'file' ? selection.path : 'the list'
+    report(`${source}: ${skipped} duplicate architecture${skipped === 1 ? '' : 's'} skipped; ${unique.length} remain`)
+  }
+  return unique
+}
+
+/** The CLI's `report` for selectArchs: a note line on stderr, beside the progress output. */
+export function noteOnStderr(note: string): void {
+  process.stderr.write(`note: ${note}\n`)
+}
+
+async function selectionArchs(space: SpaceId, selection: ArchSelection): Promise<string[]> {
   switch (selection.kind) {
     case 'all':
       return allArchs(space, selection.db)
     case 'sample': {
+      const size = SPACE_SIZES[space]
+      // Sampling more than the space would silently become "all" (for NB201 an 8-minute run).
+      if (size !== undefined && selection.limit > size) {
+        throw new EpsinasError(
+          'BAD_ARGUMENT',
+          `cannot sample ${selection.limit.toLocaleString('en-US')} of the ${size.toLocaleString('en-US')} architectures of ${space}: ask for at most ${size.toLocaleString('en-US')}, or for all of them (--all)`,
+        )
+      }
       if (space === 'nb101') return sampleNb101Specs(selection.limit, selection.seed)
       if (space === 'nbnlp') return sampleRecepies(selection.limit, selection.seed).map((recepie) => normalizeArch(space, recepie))
       // Our enumeration, not the installed index order: a seed names the same sample on every machine.

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander'
 import { findItem, itemSize, loadCatalogue, type Catalogue, type CatalogueItem } from '../benchmarks/catalogue.ts'
 import { formatBytes } from '../benchmarks/bytes.ts'
-import { downloadItem, importItem, itemStatus, removeItem, verifyItem, type ItemStatus } from '../benchmarks/install/index.ts'
+import { downloadItem, downloadedLines, importedLine, importItem, itemStatus, removeItem, verifyItem, type ItemStatus } from '../benchmarks/install/index.ts'
 import { DEFAULT_RETRY } from '../benchmarks/download/index.ts'
-import { convertItem } from '../benchmarks/convert/index.ts'
+import { CONVERSION_NOTES, convertItem } from '../benchmarks/convert/index.ts'
 import { dataDirectory, defaultDatabasePath } from '../services/paths.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import { parseInteger } from './parse.ts'
@@ -76,7 +76,7 @@ export function dataCommand(): Command {
   ).action(async (id: string, path: string, options: CommonOptions & { copy?: boolean; link?: boolean }) => {
     const item = findItem(await loadCatalogue(options.catalogue), id)
     const result = await importItem(item, path, { dataDir: dataDirOf(options), mode: options.copy ? 'copy' : options.link ? 'link' : 'auto' })
-    const lines = result.imported.map((f) => `imported ${f.name} (${f.how === 'link' ? 'hard link' : 'copy'} of ${f.from})`)
+    const lines = result.imported.map(importedLine)
     if (result.missing.length > 0) lines.push(`still missing: ${result.missing.join(', ')}`)
     lines.push(describeStatus(item, result.status))
     process.stdout.write(`${lines.join('\n')}\n`)
@@ -127,8 +127,7 @@ async function runDownload(id: string, options: DownloadOptions): Promise<void> 
       onProgress: (p) => bar?.update(p),
     })
     bar?.stop()
-    const lines: string[] = []
-    if (result.fetched.length > 0) lines.push(`downloaded and verified ${result.fetched.join(', ')}`)
+    const lines = await downloadedLines(dataDirOf(options), item, result.fetched)
     if (result.alreadyPresent.length > 0) lines.push(`already installed: ${result.alreadyPresent.join(', ')}`)
     lines.push(describeStatus(item, result.status))
     process.stdout.write(`${lines.join('\n')}\n`)
@@ -183,7 +182,8 @@ async function runConvert(id: string, options: ConvertOptions): Promise<void> {
 function describeStatus(item: CatalogueItem, status: ItemStatus): string {
   const next: Record<ItemStatus['state'], string> = {
     ready: 'ready to use',
-    'needs-conversion': `downloaded and verified; next: epsinas data convert ${item.id}`,
+    // Not "verified": a file without a published checksum is installed unverified (see the lines above).
+    'needs-conversion': `installed; next: epsinas data convert ${item.id}`,
     missing: `not installed: epsinas data download ${item.id}`,
     partial: `partly installed: epsinas data download ${item.id} resumes it`,
     corrupt: `corrupt: epsinas data download ${item.id} fetches it again`,
@@ -218,6 +218,8 @@ function formatInfo(item: CatalogueItem, status: ItemStatus): string {
   for (const source of item.manualSources) lines.push(`  by hand: ${source.url} (${source.note})`)
   lines.push(`  licence: ${item.licence.name}${item.licence.url ? ` (${item.licence.url})` : ''}: ${item.licence.terms}`)
   lines.push(`  conversion: ${item.conversion.needed ? `${item.conversion.into} (parser ${item.conversion.parser}; epsinas data convert ${item.id})` : `not needed (${item.conversion.into})`}`)
+  const how = item.conversion.parser === undefined ? null : CONVERSION_NOTES[item.conversion.parser]
+  if (how) lines.push(`    how: ${how}`)
   lines.push(`  needs: ${formatBytes(item.disk.bytes)} of disk (${item.disk.note}), ${formatBytes(item.memory.bytes)} of memory (${item.memory.note})`)
   for (const note of item.notes) lines.push(`  note: ${note}`)
   return lines.join('\n')

@@ -10,8 +10,8 @@ interface JobsOptions {
   db: string
 }
 
-function withStore<T>(db: string, body: (store: ScoreStore) => Promise<T> | T): Promise<T> {
-  const store = openStore(db)
+function withStore<T>(db: string, body: (store: ScoreStore) => Promise<T> | T, options: { readOnly?: boolean } = {}): Promise<T> {
+  const store = openStore(db, options)
   return Promise.resolve()
     .then(() => body(store))
     .finally(() => store.close())
@@ -32,7 +32,7 @@ export function jobsCommand(): Command {
       const table = [['id', 'kind', 'state', 'done', 'NaN', 'failed', 'created'], ...rows]
       const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)))
       process.stdout.write(`${table.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ')).join('\n')}\n`)
-    })
+    }, { readOnly: true })
   })
 
   dbOption(jobs.command('show').argument('<id>').description('a job: its configuration, progress, failures and sweep results')).action(async (id: string, options: JobsOptions) => {
@@ -49,7 +49,7 @@ export function jobsCommand(): Command {
       const sweep = store.jobs.sweepResults(id)
       if (sweep.length > 0) lines.push(formatSweepTable(sweep))
       process.stdout.write(`${lines.join('\n')}\n`)
-    })
+    }, { readOnly: true })
   })
 
   dbOption(jobs.command('resume').argument('<id>').description('run a paused, interrupted or failed job to its end').option('--no-progress', 'no progress bar')).action(

@@ -5,7 +5,8 @@ import { EpsinasError } from '../../shared/errors.ts'
 
 /**
  * NAS-Bench-NLP architectures from the command line's --archs PATH: a file with one JSON per line
- * (a recepie, or an object with "recepie" and hyper-parameters), or a folder of the benchmark's
+ * (a recepie, or an object with "recepie" and hyper-parameters), a JSON array of them (the form of
+ * the benchmark's data/recepies_example.json), or a folder of the benchmark's
  * training-log JSON files (log_stats_model_*.json), whose recepie and emsize / nhid / nlayers / tied
  * fix the network. Every entry is validated before anything is scored; the first bad one is
  * reported with its file and line, and nothing is scored.
@@ -17,9 +18,9 @@ export async function readNbnlpArchs(path: string): Promise<string[]> {
   } catch (error) {
     throw new EpsinasError('BAD_FILE', `cannot read architectures from ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
   }
-  const archs = isFolder ? await readLogFolder(path) : await readLines(path)
+  const archs = isFolder ? await readLogFolder(path) : await readRecepieFile(path)
   if (archs.length === 0) {
-    throw new EpsinasError('BAD_FILE', `${path} contains no architectures (one recepie JSON per line, or a folder of training-log .json files)`)
+    throw new EpsinasError('BAD_FILE', `${path} contains no architectures (one recepie JSON per line, a JSON array of recepies, or a folder of training-log .json files)`)
   }
   return archs
 }
@@ -37,9 +38,32 @@ function located(where: string, error: unknown): never {
   throw error
 }
 
-async function readLines(path: string): Promise<string[]> {
+/** A recepie is a JSON object, so a file whose first character is '[' can only be an array of them. */
+async function readRecepieFile(path: string): Promise<string[]> {
+  const text = await readText(path)
+  return /^\uFEFF?\s*\[/.test(text) ? readArray(path, text) : readLines(path, text)
+}
+
+function readArray(path: string, text: string): string[] {
+  let entries: unknown
+  try {
+    entries = JSON.parse(text.replace(/^\uFEFF/, ''))
+  } catch (error) {
+    throw new EpsinasError('BAD_FILE', `${path}: not a valid JSON array of recepies: ${(error as Error).message}`)
+  }
+  if (!Array.isArray(entries)) throw new EpsinasError('BAD_FILE', `${path}: not a JSON array of recepies`)
+  return entries.map((entry, index) => {
+    try {
+      return normalizeNbnlpArch(JSON.stringify(entry))
+    } catch (error) {
+      return located(`${path} entry ${index + 1} of ${entries.length}`, error)
+    }
+  })
+}
+
+function readLines(path: string, text: string): string[] {
   const archs: string[] = []
-  ;(await readText(path)).split(/\r?\n/).forEach((line, index) => {
+  text.split(/\r?\n/).forEach((line, index) => {
     const trimmed = line.trim()
     if (trimmed === '' || trimmed.startsWith('#')) return
     try {

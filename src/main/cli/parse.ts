@@ -1,11 +1,12 @@
 import { InvalidArgumentError } from 'commander'
+import { cutInput } from '../../shared/errors.ts'
 
 /** A commander parser for an integer option with a minimum. */
 export function parseInteger(name: string, min: number): (text: string) => number {
   return (text) => {
     const value = Number(text)
     if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
-      throw new InvalidArgumentError(`${name} takes an integer >= ${min} (got '${text}')`)
+      throw new InvalidArgumentError(`${name} takes an integer >= ${min} (got '${cutInput(text)}')`)
     }
     return value
   }
@@ -15,7 +16,7 @@ export function parseInteger(name: string, min: number): (text: string) => numbe
 export function parseNumber(name: string): (text: string) => number {
   return (text) => {
     const value = Number(text)
-    if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} takes a number (got '${text}')`)
+    if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} takes a number (got '${cutInput(text)}')`)
     return value
   }
 }

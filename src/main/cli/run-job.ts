@@ -1,11 +1,14 @@
 import { runJob, type JobOutcome } from '../jobs/job-runner.ts'
+import { parseJobSpec } from '../jobs/job-spec.ts'
 import type { ScoreStore } from '../store/index.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import { createProgressBar, formatDuration } from './progress.ts'
+import { writeScores } from './score-output.ts'
 
 /**
  * Runs a job in the foreground: progress bar on stderr, Ctrl-C pauses it (every finished score
- * is kept), and a summary at the end. Throws CANCELLED / WORKER_FAILED so the exit status tells.
+ * is kept), a summary at the end, and the job's --out file when it has one. Throws CANCELLED /
+ * WORKER_FAILED so the exit status tells.
  */
 export async function runJobInForeground(store: ScoreStore, jobId: string, options: { progress: boolean; workers?: number }): Promise<JobOutcome> {
   const abort = new AbortController()
@@ -20,6 +23,12 @@ export async function runJobInForeground(store: ScoreStore, jobId: string, optio
     process.off('SIGINT', onSigint)
   }
   process.stderr.write(`${describeOutcome(outcome, store.path)}\n`)
+  // The job's --out file, from the spec: a resume writes it too, with every architecture of the job.
+  const spec = parseJobSpec(jobId, outcome.job.spec)
+  if (spec.kind === 'score' && spec.out) {
+    await writeScores(spec.out, spec, outcome.summary)
+    process.stderr.write(`scores written to ${spec.out}\n`)
+  }
   return outcome
 }
 

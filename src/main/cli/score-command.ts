@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { Command } from 'commander'
 import { checkInputInstalled } from '../data/index.ts'
 import { openStore } from '../store/index.ts'
@@ -5,8 +6,8 @@ import { parseWeightPair } from '../services/score-parameters.ts'
 import { createJob } from '../jobs/job-runner.ts'
 import { failUnlessDone, runJobInForeground } from './run-job.ts'
 import { addScoringOptions, jobSpecOf, type ScoringOptions } from './scoring-options.ts'
-import { selectArchs, type ArchSelection } from './arch-selection.ts'
-import { writeScores } from './score-output.ts'
+import { noteOnStderr, selectArchs, type ArchSelection } from './arch-selection.ts'
+import { checkOutputFile } from './output-file.ts'
 import { parseInteger } from './parse.ts'
 import { DEFAULT_WEIGHTS } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
@@ -45,17 +46,19 @@ function selection(options: ScoreOptions): ArchSelection {
 
 async function runScore(options: ScoreOptions): Promise<void> {
   // Everything the user typed is checked before the cache is opened or anything is computed.
+  if (options.out) checkOutputFile('--out', options.out)
   const weights = options.weights === undefined ? DEFAULT_WEIGHTS[options.space] : parseWeightPair(options.weights)
-  const archs = await selectArchs(options.space, selection(options))
-  const spec = jobSpecOf('score', options, [weights])
-  checkInputInstalled(spec.input, spec.dataset)
+  const archs = await selectArchs(options.space, selection(options), noteOnStderr)
+  // The --out path is kept in the job, absolute, so `jobs resume` writes the same file from anywhere.
+  const spec = jobSpecOf('score', options, [weights], options.out ? { out: resolve(options.out) } : {})
+  await checkInputInstalled(spec.input, spec.dataset)
   const store = openStore(options.db)
   try {
     const jobId = createJob(store, spec, archs)
     process.stderr.write(`job ${jobId}: scoring ${archs.length} architectures (cache ${store.path})\n`)
     const outcome = await runJobInForeground(store, jobId, { progress: options.progress })
-    if (options.out) await writeScores(options.out, spec, outcome.summary)
-    process.stderr.write(options.out ? `scores written to ${options.out}\n` : `use --out FILE.csv to export the scores (or epsinas jobs show ${jobId})\n`)
+    // runJobInForeground wrote the --out file of the job.
+    if (!options.out) process.stderr.write(`use --out FILE.csv to export the scores (or epsinas jobs show ${jobId})\n`)
     failUnlessDone(outcome)
   } finally {
     store.close()

@@ -1,15 +1,30 @@
 import { writeFile } from 'node:fs/promises'
 import type { ScorePairsSummary } from '../services/scoring.ts'
 import type { JobSpec } from '../jobs/job-spec.ts'
-import { DATASETS } from '../../shared/types.ts'
+import { DATASETS, type SpaceId } from '../../shared/types.ts'
+import { nb101Hash } from '../core/spaces/nb101/index.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 
 const CSV_COLUMNS = [
-  'arch', 'epsilon', 'nan_reason', 'source', 'canonical', 'ms',
+  'arch', 'hash', 'epsilon', 'nan_reason', 'source', 'canonical', 'ms',
   'space', 'dataset', 'classes', 'image_size', 'input', 'input_seed', 'batch_size', 'w_low', 'w_high', 'engine',
 ] as const
 
-/** Writes the rows of the first (for a score job, only) weight pair as CSV (header + one line per arch, empty epsilon for NaN) or as JSON, by extension. */
+type CsvColumn = (typeof CSV_COLUMNS)[number]
+
+/**
+ * The module hash of an NB101 row, so scores join with the benchmark and Suite-Zero by hash
+ * (isomorphic specs share it); null in the other spaces, whose files have no hash column. The
+ * NB101 `arch` is always the pruned spec (normalizeArch), vertex order kept.
+ */
+function moduleHash(space: SpaceId, arch: string): string | null {
+  return space === 'nb101' ? nb101Hash(arch) : null
+}
+
+/**
+ * Writes the rows of the first (for a score job, only) weight pair as CSV (header + one line per
+ * arch, empty epsilon for NaN) or as JSON, by extension. NB101 rows also carry `hash`.
+ */
 export async function writeScores(path: string, request: JobSpec, summary: ScorePairsSummary): Promise<void> {
   const text = path.toLowerCase().endsWith('.json') ? toJson(request, summary) : toCsv(request, summary)
   try {
@@ -37,18 +52,20 @@ function keyFields(request: JobSpec, summary: ScorePairsSummary) {
 
 function toCsv(request: JobSpec, summary: ScorePairsSummary): string {
   const key = keyFields(request, summary)
-  const lines = [CSV_COLUMNS.join(',')]
+  const columns = CSV_COLUMNS.filter((column) => column !== 'hash' || request.space === 'nb101')
+  const lines = [columns.join(',')]
   for (const row of summary.pairs[0].rows) {
-    const values: Record<(typeof CSV_COLUMNS)[number], string | number> = {
+    const values: Record<CsvColumn, string | number> = {
       ...key,
       arch: row.arch,
+      hash: moduleHash(request.space, row.arch) ?? '',
       epsilon: row.epsilon ?? '',
       nan_reason: row.nanReason ?? '',
       source: row.source,
       canonical: row.canonical ?? '',
       ms: row.ms.toFixed(1),
     }
-    lines.push(CSV_COLUMNS.map((column) => csvField(String(values[column]))).join(','))
+    lines.push(columns.map((column) => csvField(String(values[column]))).join(','))
   }
   return `${lines.join('\n')}\n`
 }
@@ -67,7 +84,10 @@ function toJson(request: JobSpec, summary: ScorePairsSummary): string {
       config: keyFields(request, summary),
       summary: { ...totals, failed: failed.length },
       failed,
-      scores: rows.map((row) => ({ arch: row.arch, epsilon: row.epsilon, nan_reason: row.nanReason, source: row.source, canonical: row.canonical, ms: row.ms })),
+      scores: rows.map((row) => {
+        const hash = moduleHash(request.space, row.arch)
+        return { arch: row.arch, ...(hash === null ? {} : { hash }), epsilon: row.epsilon, nan_reason: row.nanReason, source: row.source, canonical: row.canonical, ms: row.ms }
+      }),
     },
     null,
     1,

@@ -14,6 +14,7 @@ import {
 import { sweepTable } from '../services/sweeps.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import { allArchs } from './arch-selection.ts'
+import { checkOutputFile } from './output-file.ts'
 import { parseInteger, parseNumber } from './parse.ts'
 import { failUnlessDone, runJobInForeground } from './run-job.ts'
 import { addSweepOptions, startSweep, type SweepOptions } from './sweep-command.ts'
@@ -44,6 +45,7 @@ export function selectWeightsCommand(): Command {
 }
 
 async function runSelect(options: SelectOptions): Promise<void> {
+  if (options.json) checkOutputFile('--json', options.json)
   if (!(options.nanThreshold > 0 && options.nanThreshold <= 1)) {
     throw new EpsinasError('BAD_ARGUMENT', `--nan-threshold is a fraction in (0, 1] (got ${options.nanThreshold})`)
   }

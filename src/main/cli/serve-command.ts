@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { Command } from 'commander'
 import { startHttpBridge, DEFAULT_RENDERER_DIR } from '../bridge/index.ts'
 import { isLoopback } from '../bridge/security.ts'
@@ -6,6 +7,7 @@ import { createApiServices } from '../services/api/index.ts'
 import { defaultDatabasePath } from '../services/paths.ts'
 import { openStore } from '../store/index.ts'
 import { parseInteger } from './parse.ts'
+import { packageRoot } from '../package-root.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 
 interface ServeOptions {
@@ -18,9 +20,9 @@ interface ServeOptions {
   dataDir?: string
 }
 
-/** The workbench version from package.json (the CLI runs from the sources). */
+/** The workbench version from package.json. */
 function packageVersion(): string {
-  const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')
+  const text = readFileSync(join(packageRoot(), 'package.json'), 'utf8')
   return (JSON.parse(text) as { version: string }).version
 }
 

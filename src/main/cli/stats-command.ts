@@ -9,15 +9,20 @@ import { installedNbNlpLosses, NBNLP_TARGET } from '../benchmarks/installed-nbnl
 import { openBenchmarkStore } from '../store/benchmarks.ts'
 import type { DatasetId, SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
+import { checkOutputFile } from './output-file.ts'
+
+/** The datasets installed accuracies exist for: the image datasets, and PTB / WikiText-2 for NB-NLP. */
+type StatsDataset = DatasetId | 'wikitext-2'
 
 interface StatsOptions {
   space: SpaceId
   scores: string
   accuracies?: string
   db: string
-  /** Default: ptb for nbnlp, cifar10 otherwise. */
-  dataset?: DatasetId
-  split: AccuracySplit
+  /** Default: ptb for nbnlp, cifar10 otherwise; wikitext-2 only for nbnlp. */
+  dataset?: StatsDataset
+  /** Default: test when the benchmark's trained accuracies are installed, else what is (Suite-Zero: valid). */
+  split?: AccuracySplit
   json?: string
 }
 
@@ -29,8 +34,10 @@ export function statsCommand(): Command {
     .requiredOption('--scores <file>', 'scores (CSV with arch,epsilon or the JSON written by epsinas score)')
     .option('--accuracies <file>', 'accuracies CSV with header arch,accuracy (default: the installed benchmark accuracies, see epsinas data)')
     .option('--db <file>', 'SQLite cache holding the installed benchmark tables (epsinas data convert)', defaultDatabasePath())
-    .addOption(new Option('--dataset <dataset>', 'dataset of the installed accuracies (default: ptb for nbnlp, else cifar10)').choices(['cifar10', 'cifar100', 'ImageNet16-120', 'ptb']))
-    .addOption(new Option('--split <split>', "installed accuracy: final test (default) or validation, as epsinas defines them").choices(['test', 'valid']).default('test'))
+    .addOption(new Option('--dataset <dataset>', 'dataset of the installed accuracies (default: ptb for nbnlp, else cifar10)').choices(['cifar10', 'cifar100', 'ImageNet16-120', 'ptb', 'wikitext-2']))
+    .addOption(
+      new Option('--split <split>', 'installed accuracy: final test or validation, as epsinas defines them (default: test, or validation where only NAS-Bench-Suite-Zero is installed)').choices(['test', 'valid']),
+    )
     .option('--json <file>', 'also write the statistics as JSON')
     .action(async (options: StatsOptions) => {
       await runStats(options)
@@ -38,6 +45,7 @@ export function statsCommand(): Command {
 }
 
 async function runStats(options: StatsOptions): Promise<void> {
+  if (options.json) checkOutputFile('--json', options.json)
   const normalize = (arch: string): string => normalizeArch(options.space, arch)
   const scores = await readScoresFile(options.scores, { normalizeArch: normalize })
   const dataset = options.dataset ?? (options.space === 'nbnlp' ? 'ptb' : 'cifar10')
@@ -64,12 +72,20 @@ async function runStats(options: StatsOptions): Promise<void> {
 }
 
 /** Accuracies of the scored archs from the benchmark tables: only those, so no "have no score" note for the rest of the benchmark. */
-function installed(options: StatsOptions, dataset: DatasetId, archs: Iterable<string>): { values: Map<string, number>; note: string | null } {
-  const store = openBenchmarkStore(options.db)
+function installed(options: StatsOptions, dataset: StatsDataset, archs: Iterable<string>): { values: Map<string, number>; note: string | null } {
+  const textDataset = dataset === 'ptb' || dataset === 'wikitext-2'
+  if (textDataset !== (options.space === 'nbnlp')) {
+    throw new EpsinasError('BAD_ARGUMENT', `--dataset ${dataset} has no ${options.space} accuracies: ptb and wikitext-2 go with --space nbnlp, the image datasets with nb201 / nb101`)
+  }
+  const store = openBenchmarkStore(options.db, { readOnly: true })
   try {
-    if (options.space !== 'nbnlp') return { values: installedAccuracies(store, options.space, dataset, options.split, archs), note: null }
-    const { losses, collections } = installedNbNlpLosses(store, dataset, options.split, archs)
-    return { values: losses, note: `target: NAS-Bench-NLP ${NBNLP_TARGET[options.split]}, from ${collections.map((c) => `nbnlp:${c}`).join(', ')}` }
+    if (options.space !== 'nbnlp') {
+      const { accuracies, source } = installedAccuracies(store, options.space, dataset as DatasetId, options.split, archs)
+      return { values: accuracies, note: `accuracies: ${source.description}` }
+    }
+    const split = options.split ?? 'test'
+    const { losses, collections } = installedNbNlpLosses(store, dataset, split, archs)
+    return { values: losses, note: `target: NAS-Bench-NLP ${NBNLP_TARGET[split]}, final epoch of each run, from ${collections.map((c) => `nbnlp:${c}`).join(', ')}` }
   } finally {
     store.close()
   }

@@ -7,7 +7,8 @@ import { checkInputInstalled } from '../data/index.ts'
 import { openStore, type SweepResultRow } from '../store/index.ts'
 import type { EpsilonStats } from '../core/stats/index.ts'
 import { EpsinasError } from '../../shared/errors.ts'
-import { selectArchs, type ArchSelection } from './arch-selection.ts'
+import { noteOnStderr, selectArchs, type ArchSelection } from './arch-selection.ts'
+import { checkOutputFile } from './output-file.ts'
 import { parseInteger, parseNumber } from './parse.ts'
 import { failUnlessDone, runJobInForeground } from './run-job.ts'
 import { addScoringOptions, jobSpecOf, type ScoringOptions } from './scoring-options.ts'
@@ -38,10 +39,10 @@ export function addSweepOptions(command: Command, defaultExponents: string): Com
 export async function startSweep(options: SweepOptions, selection?: ArchSelection) {
   const [low, high] = parseExponentRange(options.exponents)
   const exponents = exponentGrid(low, high, options.step)
-  const archs = await selectArchs(options.space, selection ?? (options.archs ? { kind: 'file', path: options.archs } : { kind: 'sample', limit: options.sample, seed: options.seed }))
+  const archs = await selectArchs(options.space, selection ?? (options.archs ? { kind: 'file', path: options.archs } : { kind: 'sample', limit: options.sample, seed: options.seed }), noteOnStderr)
   const base = jobSpecOf('sweep', options, [], options.accuracies ? { accuracies: options.accuracies } : {})
   const spec = sweepSpec(base, exponents)
-  checkInputInstalled(base.input, base.dataset)
+  await checkInputInstalled(base.input, base.dataset)
   const store = openStore(options.db)
   const jobId = createJob(store, spec, archs)
   process.stderr.write(`job ${jobId}: sweeping ${new Set(archs).size} architectures x ${spec.pairs.length} weight pairs (exponents ${exponents.join(', ')})\n`)
@@ -52,6 +53,7 @@ export async function startSweep(options: SweepOptions, selection?: ArchSelectio
 export function sweepCommand(): Command {
   const command = new Command('sweep').description('score a sample under every weight pair (10^a, 10^b), a < b, of an exponent grid').option('--out <file>', 'write the per-pair table to FILE.csv or FILE.json')
   return addSweepOptions(command, '-7..1').action(async (options: SweepOptions & { out?: string }) => {
+    if (options.out) checkOutputFile('--out', options.out)
     const { store, jobId } = await startSweep(options)
     try {
       const outcome = await runJobInForeground(store, jobId, { progress: options.progress })

@@ -1,12 +1,14 @@
 import { EpsinasError } from '../../shared/errors.ts'
 import type { DatasetId, InputSource } from '../../shared/types.ts'
 import type { MinibatchSource } from './minibatch.ts'
+import { inputCacheKey } from './installed-identity.ts'
 import { installedImageDir, installedImageSource } from './readers/installed.ts'
 import { installedPtbDir } from './readers/installed-ptb.ts'
 import { greySource, normalSource, uniformPositiveSource, uniformSource } from './synthetic.ts'
 
 export type { ImageBatchShape, Minibatch, MinibatchSource } from './minibatch.ts'
 export { greySource, normalSource, uniformPositiveSource, uniformSource } from './synthetic.ts'
+export { inputCacheKey, realInputItem } from './installed-identity.ts'
 
 const SYNTHETIC: Record<Exclude<InputSource, 'real'>, MinibatchSource> = {
   grey: greySource,
@@ -31,11 +33,13 @@ export function minibatchSource(input: string, dataset: DatasetId = 'cifar10'): 
 
 /**
  * Throws the install instructions when `input` is 'real' and `dataset`'s data (training images, or
- * the PTB text) is not installed. Workers would find out only after the job and the cache file
- * exist; commands call this first so a missing download leaves nothing behind.
+ * the PTB text) is not installed, or is only partly installed or unverified. Workers would find out
+ * only after the job and the cache file exist; commands call this first so a missing download
+ * leaves nothing behind.
  */
-export function checkInputInstalled(input: InputSource, dataset: DatasetId): void {
+export async function checkInputInstalled(input: InputSource, dataset: DatasetId): Promise<void> {
   if (input !== 'real') return
   if (dataset === 'ptb') installedPtbDir()
   else installedImageDir(dataset)
+  await inputCacheKey(input, dataset)
 }

@@ -6,6 +6,7 @@ import { normalizeArch } from '../core/scoring/index.ts'
 import type { JobRecord, JobState, ScoreStore, SweepResultRow } from '../store/index.ts'
 import { EpsinasError, serializeError } from '../../shared/errors.ts'
 import { parseJobSpec, type JobSpec } from './job-spec.ts'
+import { isProcessRunning, processIdentity } from './process-identity.ts'
 import type { ScorePool } from './worker-pool.ts'
 
 /** A job's state as the user sees it: a 'running' job whose process is gone was interrupted. */
@@ -21,19 +22,13 @@ export function createJob(store: ScoreStore, spec: JobSpec, archs: readonly stri
   return id
 }
 
-/** The job's state, with 'interrupted' for a job left 'running' by a process that no longer exists. */
+/**
+ * The job's state, with 'interrupted' for a job left 'running' by a process that no longer exists,
+ * even when its PID has since been given to another process.
+ */
 export function jobStatus(job: JobRecord): JobStatus {
   if (job.state !== 'running') return job.state
-  return job.runnerPid !== null && processAlive(job.runnerPid) ? 'running' : 'interrupted'
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
+  return job.runnerPid !== null && isProcessRunning(job.runnerPid, job.runnerIdentity) ? 'running' : 'interrupted'
 }
 
 /** Loads a job or throws BAD_ARGUMENT naming the id. */
@@ -70,7 +65,7 @@ export async function runJob(store: ScoreStore, id: string, context: JobRunConte
   const spec = parseJobSpec(id, job.spec)
   const archs = store.jobs.archs(id)
   store.jobs.clearFailures(id)
-  store.jobs.setState(id, 'running', { runnerPid: process.pid })
+  store.jobs.setState(id, 'running', { runnerPid: process.pid, runnerIdentity: processIdentity(process.pid) })
 
   const stop = new AbortController()
   let stoppedAs: JobState | null = null
@@ -81,22 +76,35 @@ export async function runJob(store: ScoreStore, id: string, context: JobRunConte
     stop.abort()
   }
   context.signal?.addEventListener('abort', onAbort)
-  let lastCheck = 0
-  const onProgress = (progress: ScoreProgress): void => {
-    context.onProgress?.(progress)
-    const now = performance.now()
-    if (now - lastCheck < CHECK_INTERVAL_MS && progress.done < progress.total) return
-    lastCheck = now
-    store.jobs.setProgress(id, { done: progress.done, nan: progress.nan, failed: progress.failed })
+  let latest: ScoreProgress | null = null
+  // Saves the counters and looks for a pause/cancel recorded by another process.
+  const checkpoint = (): void => {
+    if (latest) store.jobs.setProgress(id, { done: latest.done, nan: latest.nan, failed: latest.failed })
     const requested = store.jobs.get(id)?.state
     if (requested === 'paused' || requested === 'cancelled') {
       stoppedAs = requested
       stop.abort()
     }
   }
+  const onProgress = (progress: ScoreProgress): void => {
+    context.onProgress?.(progress)
+    latest = progress
+  }
+  // On a clock, not on progress: a task that runs for minutes (a huge network, a stuck kernel) must
+  // not keep a pause or cancel from landing. A failed check (a busy file) is retried at the next tick;
+  // the writes at the end of the run report errors.
+  const checks = setInterval(() => {
+    try {
+      checkpoint()
+    } catch {
+      // retried at the next tick
+    }
+  }, CHECK_INTERVAL_MS)
 
   try {
     const summary = await scorePairs({ ...spec, archs }, { store, pool: context.pool, signal: stop.signal, onProgress })
+    // The counters below are final: no check may overwrite them with a stale progress.
+    clearInterval(checks)
     store.jobs.recordFailures(id, summary.failed.map((f) => ({ weights: f.weights, arch: f.arch, code: f.error.code, message: f.error.message })))
     const done = summary.pairs.reduce((sum, p) => sum + p.rows.length, 0) + summary.failed.length
     const nan = summary.pairs.reduce((sum, p) => sum + p.nan, 0)
@@ -110,6 +118,7 @@ export async function runJob(store: ScoreStore, id: string, context: JobRunConte
     store.jobs.setState(id, 'failed', { error: serializeError(error).message })
     throw error
   } finally {
+    clearInterval(checks)
     context.signal?.removeEventListener('abort', onAbort)
   }
 }
@@ -120,7 +129,7 @@ export function requestStop(store: ScoreStore, id: string, as: 'paused' | 'cance
   const status = jobStatus(job)
   if (status === 'done' || status === 'cancelled') throw new EpsinasError('BAD_ARGUMENT', `job ${id} is already ${status}`)
   if (as === 'paused' && status === 'paused') return job
-  store.jobs.setState(id, as, { runnerPid: status === 'running' ? job.runnerPid : null })
+  store.jobs.setState(id, as, status === 'running' ? { runnerPid: job.runnerPid, runnerIdentity: job.runnerIdentity } : {})
   return getJob(store, id)
 }
 

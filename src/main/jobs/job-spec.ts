@@ -11,6 +11,8 @@ export interface JobSpec extends Omit<JobConfigView, 'workers'> {
   exponents?: Array<[number, number]>
   /** For sweeps: an accuracies CSV (arch,accuracy) to compute the section-5 statistics per pair. */
   accuracies?: string
+  /** For score jobs started with --out: the scores file (absolute path), written again by every run of the job, resumes included. */
+  out?: string
 }
 
 /** Reads a stored spec back; a spec this build cannot understand is an error naming the job. */

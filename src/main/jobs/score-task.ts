@@ -65,11 +65,22 @@ async function runnerFor(engine: EngineChoice): Promise<ForwardRunner> {
 }
 
 /**
- * Fault injection for the crash-recovery tests: a worker asked to score the arch named in
- * EPSINAS_FAULT_KILL_WORKER exits abruptly, as a worker killed by a native crash or OOM would.
+ * Fault injection for the crash-recovery and stop tests:
+ * - a worker asked to score the arch named in EPSINAS_FAULT_KILL_WORKER exits abruptly, as a
+ *   worker killed by a native crash or OOM would;
+ * - one asked to score the arch named in EPSINAS_FAULT_HOLD_WORKER never finishes it, blocking its
+ *   thread as a very slow kernel would, until the thread is terminated (a pause, cancel or kill).
+ *   A job holding such an arch cannot finish, so tests can stop it in a known state.
  */
 function injectFault(arch: string): void {
   if (process.env.EPSINAS_FAULT_KILL_WORKER === arch) process.exit(70)
+  if (process.env.EPSINAS_FAULT_HOLD_WORKER === arch) holdForever()
+}
+
+function holdForever(): never {
+  const cell = new Int32Array(new SharedArrayBuffer(4))
+  // Synchronous, like real compute; the loop's back edge lets a thread termination through.
+  for (;;) Atomics.wait(cell, 0, 0, 200)
 }
 
 /** Scores every arch of a task in this thread. */

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { parse } from 'csv-parse/sync'
-import { EpsinasError } from '../../shared/errors.ts'
+import { cutInput, EpsinasError, quoteInput } from '../../shared/errors.ts'
+
+/** csv-parse quotes the offending field in its messages; keep its words, not a 3 MB field. */
+const LIBRARY_MESSAGE_LIMIT = 240
 
 /** How the caller turns an arch string from a file into the join key (default: unchanged). */
 export interface ReadScoreFileOptions {
@@ -106,7 +109,7 @@ function csvEntries(path: string, text: string, valueColumn: string): Entry[] {
       },
     })
   } catch (error) {
-    throw new EpsinasError('BAD_FILE', `${path}: not a valid CSV file: ${(error as Error).message}`)
+    throw new EpsinasError('BAD_FILE', `${path}: not a valid CSV file: ${cutInput((error as Error).message, LIBRARY_MESSAGE_LIMIT)}`)
   }
   if (rows.length === 0) throw new EpsinasError('BAD_FILE', `${path}: empty file, expected a header`)
   const header = rows[0].map((name) => name.toLowerCase())
@@ -116,7 +119,7 @@ function csvEntries(path: string, text: string, valueColumn: string): Entry[] {
     if (index < 0) {
       throw new EpsinasError(
         'BAD_FILE',
-        `${path}, line ${lines[0]}: missing column "${name}" (header: ${rows[0].join(',')})`,
+        `${path}, line ${lines[0]}: missing column "${name}" (header: ${cutInput(rows[0].join(','))})`,
       )
     }
   }
@@ -134,7 +137,7 @@ function parseNumber(text: string, where: string, column: string): number | null
   if (lower === '' || lower === 'nan' || lower === 'null') return null
   if (/^[+-]?(inf|infinity)$/.test(lower)) return lower.startsWith('-') ? -Infinity : Infinity
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(lower)) {
-    throw new EpsinasError('BAD_FILE', `${where}: ${column} "${text}" is not a number`)
+    throw new EpsinasError('BAD_FILE', `${where}: ${column} ${quoteInput(text)} is not a number`)
   }
   return Number(text)
 }
@@ -165,7 +168,7 @@ function jsonEntries(path: string, text: string): Entry[] {
     if (!('epsilon' in item)) throw new EpsinasError('BAD_FILE', `${at}: missing column "epsilon"`)
     const value = item.epsilon
     if (value !== null && typeof value !== 'number') {
-      throw new EpsinasError('BAD_FILE', `${at}: epsilon ${JSON.stringify(value)} is not a number`)
+      throw new EpsinasError('BAD_FILE', `${at}: epsilon ${quoteInput(value)} is not a number`)
     }
     return { arch: item.arch, value, where }
   })
@@ -188,11 +191,11 @@ function toMap(
     try {
       key = normalizeArch(arch)
     } catch (error) {
-      throw new EpsinasError('BAD_FILE', `${path}, ${where}: bad arch "${arch}": ${(error as Error).message}`)
+      throw new EpsinasError('BAD_FILE', `${path}, ${where}: bad arch ${quoteInput(arch)}: ${(error as Error).message}`)
     }
     const previous = firstSeen.get(key)
     if (previous !== undefined) {
-      throw new EpsinasError('BAD_FILE', `${path}, ${where}: duplicate arch "${arch}" (first at ${previous})`)
+      throw new EpsinasError('BAD_FILE', `${path}, ${where}: duplicate arch ${quoteInput(arch)} (first at ${previous})`)
     }
     firstSeen.set(key, where)
     map.set(key, value)

@@ -1,5 +1,5 @@
 import { DATASETS, type DatasetId, type WeightPair } from '../../shared/types.ts'
-import { EpsinasError } from '../../shared/errors.ts'
+import { EpsinasError, quoteInput } from '../../shared/errors.ts'
 import { minibatchSource } from '../data/index.ts'
 
 /** Checks the parameters of a scoring request other than archs and weights; throws BAD_ARGUMENT. */
@@ -20,24 +20,34 @@ export function checkScoreParameters(request: { dataset: string; input: string; 
   }
 }
 
-/** A weight pair is two distinct finite non-zero numbers (the constant shared weights of the two passes). */
-export function checkWeightPair(weights: WeightPair): void {
-  if (weights.length !== 2 || !weights.every((w) => Number.isFinite(w) && w !== 0)) {
-    throw new EpsinasError('BAD_WEIGHTS', `a weight pair is two finite non-zero numbers (got ${weights.join(', ')})`)
-  }
-  if (Math.fround(weights[0]) === Math.fround(weights[1])) {
-    throw new EpsinasError('BAD_WEIGHTS', `the two weights must differ in float32 (got ${weights.join(', ')}): equal weights give epsilon 0 or NaN`)
-  }
+/**
+ * Why `weights` is not a usable pair, or null. The one grammar of weights wherever they enter (CLI,
+ * API, stored jobs): two positive finite numbers, distinct in float32, the smaller first, so that
+ * one pair has one cache key ([1, 1e-7] and [1e-7, 1] would be two configs of the same scores).
+ */
+export function weightPairProblem(weights: readonly number[]): string | null {
+  if (weights.length !== 2 || !weights.every((w) => Number.isFinite(w) && w > 0)) return `must be two positive finite numbers (got ${weights.join(', ')})`
+  if (Math.fround(weights[0]) === Math.fround(weights[1])) return `must differ in float32 (got ${weights.join(', ')}): equal weights give epsilon 0 or NaN`
+  if (weights[0] > weights[1]) return `must be given smaller first (got ${weights.join(', ')}; use ${weights[1]}, ${weights[0]})`
+  return null
 }
 
-/** Parses `1e-7,1` into a weight pair; BAD_WEIGHTS with the text when it is not two numbers. */
+/** Throws BAD_WEIGHTS unless `weights` follows the grammar of weightPairProblem. */
+export function checkWeightPair(weights: WeightPair): void {
+  const problem = weightPairProblem(weights)
+  if (problem !== null) throw new EpsinasError('BAD_WEIGHTS', `the two weights ${problem}`)
+}
+
+/** A positive decimal as people write one: no sign, no hex/binary/octal prefix, no Infinity or NaN. */
+const POSITIVE_DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
+
+/** Parses `1e-7,1` into a weight pair; BAD_WEIGHTS naming the grammar when it is not one. */
 export function parseWeightPair(text: string): WeightPair {
   const parts = text.split(',').map((part) => part.trim())
-  const numbers = parts.map((part) => (part === '' ? Number.NaN : Number(part)))
-  if (parts.length !== 2 || numbers.some((x) => Number.isNaN(x))) {
-    throw new EpsinasError('BAD_WEIGHTS', `--weights takes two numbers separated by a comma, e.g. 1e-7,1 (got '${text}')`)
+  if (parts.length !== 2 || !parts.every((part) => POSITIVE_DECIMAL.test(part))) {
+    throw new EpsinasError('BAD_WEIGHTS', `--weights takes two positive decimal numbers separated by a comma, smaller first, e.g. 1e-7,1 (got ${quoteInput(text)})`)
   }
-  const pair: WeightPair = [numbers[0], numbers[1]]
+  const pair: WeightPair = [Number(parts[0]), Number(parts[1])]
   checkWeightPair(pair)
   return pair
 }

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events'
 import { loadTfjs } from '../core/backends/tfjs/index.ts'
 import { checkEngineRequest, engineKey, normalizeArch, shareableCanonicalKey, type EngineChoice, type NetworkForm } from '../core/scoring/index.ts'
+import { inputCacheKey } from '../data/index.ts'
 import { loadMinibatch, type ResolvedBaseConfig, type ScoreTask, type ScoreTaskResult } from '../jobs/score-task.ts'
 import { createScorePool, type ScorePool } from '../jobs/worker-pool.ts'
 import type { ScoreStore, StoredScore } from '../store/index.ts'
@@ -113,8 +114,10 @@ export async function scorePairs(request: ScorePairsRequest, context: ScoreRunCo
   const base: ResolvedBaseConfig = { space: request.space, dataset: request.dataset, input: request.input, inputSeed: request.inputSeed, batchSize: request.batchSize, engine }
   const { store } = context
   const { classes, imageSize } = DATASETS[request.dataset]
+  // `real` is keyed by the installed files' hashes: other images are another configuration.
+  const input = await inputCacheKey(request.input, request.dataset)
   const configIds = request.pairs.map((weights) =>
-    store.configId({ space: request.space, dataset: request.dataset, classes, imageSize, input: request.input, inputSeed: request.inputSeed, batchSize: request.batchSize, weights, engine: engineKey(engine) }),
+    store.configId({ space: request.space, dataset: request.dataset, classes, imageSize, input, inputSeed: request.inputSeed, batchSize: request.batchSize, weights, engine: engineKey(engine) }),
   )
 
   const rows = request.pairs.map(() => new Map<string, ScoreRow>())

@@ -1,3 +1,4 @@
+import { sep } from 'node:path'
 import Database from 'better-sqlite3'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { DatasetId } from '../../shared/types.ts'
@@ -32,9 +33,9 @@ export class BenchmarkStore {
   }
 }
 
-/** Opens (creating when missing) the cache file at `path` with its own connection, migrated to the latest schema. */
-export function openBenchmarkStore(path: string): BenchmarkStore {
-  return openCacheFile(path, 'the benchmark tables', { foreignKeys: false }, (fullPath, db) => new BenchmarkStore(fullPath, db))
+/** Opens (creating when missing) the cache file at `path` with its own connection, migrated to the latest schema; `readOnly`: see openCacheFile. */
+export function openBenchmarkStore(path: string, options: { readOnly?: boolean } = {}): BenchmarkStore {
+  return openCacheFile(path, 'the benchmark tables', { foreignKeys: false, readOnly: options.readOnly }, (fullPath, db) => new BenchmarkStore(fullPath, db))
 }
 
 /** One finished import. */
@@ -44,18 +45,65 @@ export interface BenchmarkImport {
   source: string
   items: number
   importedAt: string
+  /** The catalogue item `epsinas data convert` converted, null for a direct import. */
+  item: string | null
+  /** Why the rows no longer match their item's files (queries refuse them), null when current. */
+  stale: string | null
+}
+
+interface BenchmarkImportRow {
+  benchmark: string
+  format: string
+  source: string
+  items: number
+  imported_at: string
+  item: string | null
+  stale: string | null
+}
+
+function toBenchmarkImport(r: BenchmarkImportRow): BenchmarkImport {
+  return { benchmark: r.benchmark, format: r.format, source: r.source, items: r.items, importedAt: r.imported_at, item: r.item, stale: r.stale }
 }
 
 /** Every benchmark imported into the file, by name. */
 export function listBenchmarkImports(store: BenchmarkStore): BenchmarkImport[] {
-  const rows = store.guard('read', () =>
-    store.db
-      .prepare<[], { benchmark: string; format: string; source: string; items: number; imported_at: string }>(
-        'SELECT * FROM benchmark_imports ORDER BY benchmark',
-      )
-      .all(),
-  )
-  return rows.map((r) => ({ benchmark: r.benchmark, format: r.format, source: r.source, items: r.items, importedAt: r.imported_at }))
+  const rows = store.guard('read', () => store.db.prepare<[], BenchmarkImportRow>('SELECT * FROM benchmark_imports ORDER BY benchmark').all())
+  return rows.map(toBenchmarkImport)
+}
+
+/** The import record of one benchmark ('nb201', 'suite-zero:nb101'...), or null when never imported. */
+export function benchmarkImport(store: BenchmarkStore, benchmark: string): BenchmarkImport | null {
+  const row = store.guard('read', () => store.db.prepare<[string], BenchmarkImportRow>('SELECT * FROM benchmark_imports WHERE benchmark = ?').get(benchmark))
+  return row === undefined ? null : toBenchmarkImport(row)
+}
+
+/**
+ * Refuses to read a benchmark whose rows are marked stale: they come from files its item no longer
+ * has (a conversion of newer files did not finish), so the status says needs-conversion and the
+ * rows must not be used as if current. Every query below goes through it.
+ */
+function requireCurrent(store: BenchmarkStore, benchmark: string): void {
+  const stale = store.guard('read', () => store.db.prepare<[string], string | null>('SELECT stale FROM benchmark_imports WHERE benchmark = ?').pluck().get(benchmark))
+  if (typeof stale === 'string') throw new EpsinasError('BAD_FILE', `the ${benchmark} tables of ${store.path} are out of date: ${stale}`)
+}
+
+/**
+ * Marks the benchmarks imported from anything inside `folders` (an item's folder, as the paths
+ * were written) stale with `reason`. Conversions mark them before replacing the rows, so one that
+ * fails or is killed leaves them refused, never silently old; a successful import of the
+ * benchmark clears the mark. Returns how many it marked.
+ */
+export function markImportsStale(store: BenchmarkStore, folders: readonly string[], reason: string): number {
+  return store.guard('mark stale', () => {
+    // A prefix compare, not LIKE: paths may hold % and _.
+    const mark = store.db.prepare('UPDATE benchmark_imports SET stale = ? WHERE source = ? OR substr(source, 1, length(?) + 1) = ? || ?')
+    return store.db.transaction(() => [...new Set(folders)].reduce((count, folder) => count + mark.run(reason, folder, folder, folder, sep).changes, 0))()
+  })
+}
+
+/** Records which catalogue item a benchmark's rows were converted from. */
+export function recordImportItem(store: BenchmarkStore, benchmark: string, item: string): void {
+  store.guard('write', () => store.db.prepare('UPDATE benchmark_imports SET item = ? WHERE benchmark = ?').run(item, benchmark))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -106,6 +154,7 @@ export function nb201Accuracies(
   split: Nb201Split,
   options: Nb201AccuracyOptions = {},
 ): Map<string, number> {
+  requireCurrent(store, 'nb201')
   const { trainSet, evalSet } = resolveNb201Split(dataset, split)
   const column = STAT_COLUMN[options.stat ?? 'mean']
   const rows = store.guard('read', () =>
@@ -127,6 +176,7 @@ export interface Nb201Cost {
 
 /** Costs of every imported NB201 arch for one training set. */
 export function nb201Costs(store: BenchmarkStore, trainSet: Nb201TrainSet): Map<string, Nb201Cost> {
+  requireCurrent(store, 'nb201')
   const rows = store.guard('read', () =>
     store.db
       .prepare<[string], Nb201Cost & { arch: string }>('SELECT arch, params, flops, latency FROM nb201_costs WHERE dataset = ?')
@@ -137,6 +187,7 @@ export function nb201Costs(store: BenchmarkStore, trainSet: Nb201TrainSet): Map<
 
 /** Every imported NB201 arch string by its benchmark index (position in meta_archs). */
 export function nb201ArchsByIndex(store: BenchmarkStore): Map<number, string> {
+  requireCurrent(store, 'nb201')
   const rows = store.guard('read', () =>
     store.db.prepare<[], { arch: string; bench_index: number }>('SELECT arch, bench_index FROM nb201_archs WHERE bench_index IS NOT NULL').all(),
   )
@@ -175,12 +226,14 @@ interface Nb101Row {
 
 /** The imported module with this hash, or null. */
 export function nb101Model(store: BenchmarkStore, hash: string): Nb101Model | null {
+  requireCurrent(store, 'nb101')
   const row = store.guard('read', () => store.db.prepare<[string], Nb101Row>('SELECT * FROM nb101_models WHERE hash = ?').get(hash))
   return row === undefined ? null : toNb101Model(row)
 }
 
 /** 108-epoch test or validation accuracy (percent) of every imported module, keyed by hash. */
 export function nb101Accuracies(store: BenchmarkStore, split: 'test' | 'valid', stat: 'mean' | 'min' | 'max' = 'mean'): Map<string, number> {
+  requireCurrent(store, 'nb101')
   const column = `${split}_${stat}`
   const rows = store.guard('read', () =>
     store.db
@@ -192,11 +245,13 @@ export function nb101Accuracies(store: BenchmarkStore, split: 'test' | 'valid', 
 
 /** Every imported module in source order (position 0 first). */
 export function nb101Models(store: BenchmarkStore): Nb101Model[] {
+  requireCurrent(store, 'nb101')
   return store.guard('read', () => store.db.prepare<[], Nb101Row>('SELECT * FROM nb101_models ORDER BY position').all()).map(toNb101Model)
 }
 
 /** Module hashes in source order (position 0 first): the index epsinas's NB101 lists use. */
 export function nb101HashesInOrder(store: BenchmarkStore): string[] {
+  requireCurrent(store, 'nb101')
   return store.guard('read', () => store.db.prepare<[], string>('SELECT hash FROM nb101_models ORDER BY position').pluck().all())
 }
 
@@ -232,6 +287,7 @@ export interface NbNlpModel {
 
 /** Every recepie of a collection (`nbnlp:<collection>`) trained on `dataset` ('ptb' or 'wikitext-2'). */
 export function nbNlpModels(store: BenchmarkStore, collection: string, dataset: string): NbNlpModel[] {
+  requireCurrent(store, `nbnlp:${collection}`)
   const rows = store.guard('read', () =>
     store.db
       .prepare<
@@ -268,6 +324,7 @@ export function nbNlpModels(store: BenchmarkStore, collection: string, dataset: 
 
 /** One proxy's score per arch (null where the file had NaN); 'val_accuracy' gives the file's accuracies. */
 export function proxyScores(store: BenchmarkStore, space: string, dataset: string, proxy: string): Map<string, number | null> {
+  requireCurrent(store, `suite-zero:${space}`)
   const rows = store.guard('read', () =>
     store.db
       .prepare<[string, string, string], { arch: string; score: number | null }>(
@@ -278,8 +335,47 @@ export function proxyScores(store: BenchmarkStore, space: string, dataset: strin
   return new Map(rows.map((r) => [r.arch, r.score]))
 }
 
+/** One proxy's score per arch over the file's keys of that arch (NB101: isomorphic specs of one module). */
+export interface ProxyScoreRange {
+  /** NaN-omitting mean; null when every key had NaN. */
+  mean: number | null
+  min: number | null
+  max: number | null
+  /** Keys of the file averaged into the row. */
+  keys: number
+}
+
+/** Like proxyScores, with the min, max and key count of each arch's row. */
+export function proxyScoreRanges(store: BenchmarkStore, space: string, dataset: string, proxy: string): Map<string, ProxyScoreRange> {
+  requireCurrent(store, `suite-zero:${space}`)
+  const rows = store.guard('read', () =>
+    store.db
+      .prepare<[string, string, string], { arch: string; score: number | null; score_min: number | null; score_max: number | null; keys: number }>(
+        'SELECT arch, score, score_min, score_max, keys FROM proxy_scores WHERE space = ? AND dataset = ? AND proxy = ?',
+      )
+      .all(space, dataset, proxy),
+  )
+  return new Map(rows.map((r) => [r.arch, { mean: r.score, min: r.score_min, max: r.score_max, keys: r.keys }]))
+}
+
+/** One key of a Suite-Zero file: as written, its spec in our written form, and our id. */
+export interface ProxyKey {
+  key: string
+  spec: string
+  arch: string
+}
+
+/** Every key imported for a space and dataset, in key order. */
+export function proxyKeys(store: BenchmarkStore, space: string, dataset: string): ProxyKey[] {
+  requireCurrent(store, `suite-zero:${space}`)
+  return store.guard('read', () =>
+    store.db.prepare<[string, string], ProxyKey>('SELECT key, spec, arch FROM proxy_keys WHERE space = ? AND dataset = ? ORDER BY key').all(space, dataset),
+  )
+}
+
 /** Proxies imported for a space and dataset, sorted. */
 export function listProxies(store: BenchmarkStore, space: string, dataset: string): string[] {
+  requireCurrent(store, `suite-zero:${space}`)
   return store.guard('read', () =>
     store.db
       .prepare<[string, string], string>('SELECT DISTINCT proxy FROM proxy_scores WHERE space = ? AND dataset = ? ORDER BY proxy')

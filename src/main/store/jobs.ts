@@ -18,6 +18,8 @@ export interface JobRecord {
   nan: number
   failed: number
   runnerPid: number | null
+  /** Identity of the process behind runnerPid (see jobs/process-identity), null where unknown. */
+  runnerIdentity: string | null
   error: string | null
   createdAt: string
   updatedAt: string
@@ -53,6 +55,7 @@ interface JobRow {
   nan: number
   failed: number
   runner_pid: number | null
+  runner_identity: string | null
   error: string | null
   created_at: string
   updated_at: string
@@ -96,12 +99,12 @@ export class JobStore {
     return this.guard('read', () => this.db.prepare<[string], string>('SELECT arch FROM job_archs WHERE job_id = ? ORDER BY position').pluck().all(id))
   }
 
-  /** Moves the job to `state`; `runnerPid` is set while running and cleared otherwise. */
-  setState(id: string, state: JobState, details: { runnerPid?: number | null; error?: string | null } = {}): void {
+  /** Moves the job to `state`; the runner (PID and identity) is set while running and cleared otherwise. */
+  setState(id: string, state: JobState, details: { runnerPid?: number | null; runnerIdentity?: string | null; error?: string | null } = {}): void {
     this.guard('update a job in', () =>
       this.db
-        .prepare(`UPDATE jobs SET state = ?, runner_pid = ?, error = ?, updated_at = ${NOW} WHERE id = ?`)
-        .run(state, details.runnerPid ?? null, details.error ?? null, id),
+        .prepare(`UPDATE jobs SET state = ?, runner_pid = ?, runner_identity = ?, error = ?, updated_at = ${NOW} WHERE id = ?`)
+        .run(state, details.runnerPid ?? null, details.runnerIdentity ?? null, details.error ?? null, id),
     )
   }
 
@@ -190,6 +193,7 @@ function toRecord(row: JobRow): JobRecord {
     nan: row.nan,
     failed: row.failed,
     runnerPid: row.runner_pid,
+    runnerIdentity: row.runner_identity,
     error: row.error,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

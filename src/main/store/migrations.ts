@@ -217,6 +217,44 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    description: 'benchmark data: provenance and staleness of imports, Suite-Zero keys and per-module aggregates',
+    sql: `
+      -- item: the catalogue item epsinas data convert converted (NULL for a direct import).
+      -- stale: set while the rows no longer match their item's files (a conversion of newer files
+      -- started and did not finish); queries refuse the benchmark until a conversion succeeds.
+      ALTER TABLE benchmark_imports ADD COLUMN item TEXT;
+      ALTER TABLE benchmark_imports ADD COLUMN stale TEXT;
+
+      -- Suite-Zero names NB101 cells by spec, and isomorphic specs of one module are separate keys
+      -- (each with one sampled run's accuracy): proxy_scores holds one row per module hash, score
+      -- the NaN-omitting mean over its keys, with the min, max and the number of keys.
+      ALTER TABLE proxy_scores ADD COLUMN score_min REAL;
+      ALTER TABLE proxy_scores ADD COLUMN score_max REAL;
+      ALTER TABLE proxy_scores ADD COLUMN keys INTEGER NOT NULL DEFAULT 1;
+
+      -- Every key of a Suite-Zero file: key as written, spec in our written form (NB101: the
+      -- pruned spec JSON, as epsinas score writes it; NB201: the arch string), arch our id.
+      CREATE TABLE proxy_keys (
+        space    TEXT NOT NULL,
+        dataset  TEXT NOT NULL,
+        key      TEXT NOT NULL,
+        spec     TEXT NOT NULL,
+        arch     TEXT NOT NULL,
+        PRIMARY KEY (space, dataset, key)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 5,
+    description: 'jobs: the identity of the runner process, which a reused PID does not share',
+    sql: `
+      -- runner_identity: boot id and start time of the process behind runner_pid (NULL where the
+      -- platform cannot tell, then the PID alone is checked).
+      ALTER TABLE jobs ADD COLUMN runner_identity TEXT;
+    `,
+  },
 ]
 
 /** The schema version this build writes; a file above it comes from a newer app. */

@@ -7,11 +7,12 @@ import type { ConfigSummary, ScoreConfigKey, ScoreStore, StoredScore } from './t
 import { checkConfigKey, checkScores } from './validate.ts'
 
 /**
- * Opens (creating when missing) the score cache at `path` and migrates it to the latest schema.
- * Throws STORE_FAILED, naming the path and the reason, when the file cannot be used.
+ * Opens (creating when missing) the score cache at `path` and migrates it to the latest schema;
+ * with `readOnly`, reads it without writing anything (see openCacheFile). Throws STORE_FAILED,
+ * naming the path and the reason, when the file cannot be used or belongs to another application.
  */
-export function openStore(path: string): ScoreStore {
-  return openCacheFile(path, 'the score cache', { foreignKeys: true }, (fullPath, db) => new SqliteScoreStore(fullPath, db))
+export function openStore(path: string, options: { readOnly?: boolean } = {}): ScoreStore {
+  return openCacheFile(path, 'the score cache', { foreignKeys: true, readOnly: options.readOnly }, (fullPath, db) => new SqliteScoreStore(fullPath, db))
 }
 
 /** Row shape of `score_configs` joined with its counts. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { backoffDelay, downloadFile, RateMeter, TransferError, type TransferProgress } from '../../../src/main/benchmarks/download/index.ts'
+import { backoffDelay, downloadFile, MAX_REDIRECTS, RateMeter, redirectTarget, TransferError, type TransferProgress } from '../../../src/main/benchmarks/download/index.ts'
 import { EpsinasError } from '../../../src/shared/errors.ts'
 import { FAST_RETRY, gzipLike, tempDir } from './fixtures.ts'
 import { startServer, type TestServer } from './server.ts'
@@ -157,6 +157,65 @@ describe('downloadFile', () => {
     expect(server.requests.map((r) => r.range)).toEqual([null, 'bytes=10000-'])
   })
 
+  describe('against a hostile server', () => {
+    test('should give up after the retry budget when the server ignores Range and drops every response mid-body', async () => {
+      // Each answer is a 200 from byte 0 that breaks before the 200 kB already kept: bytes arrive, none are gained.
+      const drops = Array.from({ length: 50 }, () => ({ kind: 'drop' as const, after: 100_000 }))
+      server.route('/restarts', { body: BODY, ignoreRange: true, script: drops })
+      writeFileSync(part, BODY.subarray(0, 200_000))
+      const error = await downloadFile({ ...base(), urls: [server.url('/restarts')] }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(TransferError)
+      expect(server.requests).toHaveLength(FAST_RETRY.attempts)
+      const [failure] = (error as TransferError).failures
+      expect(failure.reason).toContain(`${FAST_RETRY.attempts} attempts in a row gained no bytes`)
+      expect(failure.reason).toContain('the server ignores Range and starts again at byte 0')
+    })
+
+    test('should stop at the exact size + 1 byte when a server without Content-Length sends more', async () => {
+      server.route('/endless', { body: Buffer.concat([BODY, Buffer.alloc(3_000_000, 1)]), noLength: true })
+      const written: number[] = []
+      const onProgress = (p: TransferProgress): void => void written.push(p.bytesDone)
+      const error = await downloadFile({ ...base(), urls: [server.url('/endless')], onProgress, progressIntervalMs: 0 }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(TransferError)
+      expect((error as TransferError).failures[0].reason).toBe(`the server sent more than the ${BODY.length} bytes this file has`)
+      // Nothing past the limit reached the disk (progress counts written bytes) ...
+      expect(Math.max(...written)).toBeLessThanOrEqual(BODY.length + 1)
+      // ... and the useless bytes are not kept for a resume. Not retried: a second answer would be as long.
+      expect(existsSync(part) ? statSync(part).size : 0).toBe(0)
+      expect(server.requests).toHaveLength(1)
+    })
+  })
+
+  describe('should follow redirects', () => {
+    test('to the file, resuming with Range at the new address', async () => {
+      server.route('/moved', { body: BODY, redirect: { status: 302, location: '/target' } })
+      server.route('/target', { body: BODY })
+      writeFileSync(part, BODY.subarray(0, 1000))
+      const result = await downloadFile({ ...base(), urls: [server.url('/moved')] })
+      expect(readFileSync(part).equals(BODY)).toBe(true)
+      expect(result.url).toBe(server.url('/moved'))
+      expect(server.requests).toEqual([
+        { path: '/moved', range: 'bytes=1000-', ifRange: null },
+        { path: '/target', range: 'bytes=1000-', ifRange: null },
+      ])
+    })
+
+    test('at most MAX_REDIRECTS times, then say where they went', async () => {
+      server.route('/loop', { body: BODY, redirect: { status: 301, location: '/loop' } })
+      const error = (await downloadFile({ ...base(), urls: [server.url('/loop')] }).catch((e: unknown) => e)) as TransferError
+      expect(error).toBeInstanceOf(TransferError)
+      expect(error.failures[0].reason).toBe(`more than ${MAX_REDIRECTS} redirects (the last to ${server.url('/loop')})`)
+      // Not retried: the same address redirects the same way.
+      expect(server.requests).toHaveLength(MAX_REDIRECTS + 1)
+    })
+
+    test('and say where they went when the new address fails', async () => {
+      server.route('/gone-away', { body: BODY, redirect: { status: 307, location: `${server.url('/nowhere')}?x=1` } })
+      const error = (await downloadFile({ ...base(), urls: [server.url('/gone-away')] }).catch((e: unknown) => e)) as TransferError
+      expect(error.failures[0].reason).toBe(`HTTP 404 Not Found (redirected to ${server.url('/nowhere')}?x=1)`)
+    })
+  })
+
   test('should report progress with bytes, total, rate and ETA', async () => {
     server.route('/progress', { body: BODY })
     const seen: TransferProgress[] = []
@@ -190,5 +249,21 @@ describe('RateMeter', () => {
     expect(meter.rate()).toBeLessThanOrEqual(100_000)
     expect(meter.eta(120_000, 220_000)).toBeCloseTo(100_000 / meter.rate(), 6)
     expect(meter.eta(1, null)).toBeNull()
+  })
+})
+
+describe('redirectTarget', () => {
+  test('should resolve a relative Location against the address that sent it', () => {
+    expect(redirectTarget('https://a.example/x/file', '../y/file?v=2')).toEqual({ ok: true, url: 'https://a.example/y/file?v=2' })
+    expect(redirectTarget('http://a.example/file', 'https://b.example/file')).toEqual({ ok: true, url: 'https://b.example/file' })
+  })
+
+  test('should refuse a downgrade from HTTPS to plain HTTP, another scheme, or no Location', () => {
+    expect(redirectTarget('https://a.example/file', 'http://a.example/file')).toEqual({
+      ok: false,
+      reason: 'refused a redirect from HTTPS to plain HTTP (http://a.example/file): the file could be read or altered on the way',
+    })
+    expect(redirectTarget('https://a.example/file', 'file:///etc/passwd')).toEqual({ ok: false, reason: 'refused a redirect to file:///etc/passwd (only HTTP and HTTPS are fetched)' })
+    expect(redirectTarget('https://a.example/file', null)).toEqual({ ok: false, reason: 'a redirect without a Location header' })
   })
 })

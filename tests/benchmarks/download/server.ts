@@ -18,6 +18,10 @@ export interface Route {
   ignoreRange?: boolean
   etag?: string
   script?: Step[]
+  /** Answers every request with this status and `Location` (a redirect) instead of the file. */
+  redirect?: { status: number; location: string }
+  /** Sends the body without Content-Length (chunked), so the client cannot know its size in advance. */
+  noLength?: boolean
 }
 
 /** What the server saw, for assertions. */
@@ -66,6 +70,10 @@ function handle(routes: Map<string, Route>, requests: SeenRequest[], req: Incomi
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
     return
   }
+  if (route.redirect) {
+    res.writeHead(route.redirect.status, { location: route.redirect.location, 'content-type': 'text/plain' }).end('moved')
+    return
+  }
   const step = route.script?.shift()
   if (step?.kind === 'status') {
     res.writeHead(step.status, { 'content-type': 'text/plain' }).end(`scripted ${step.status}`)
@@ -88,8 +96,8 @@ function handle(routes: Map<string, Route>, requests: SeenRequest[], req: Incomi
       res.writeHead(416, { 'content-range': `bytes */${size}` }).end()
       return
     }
-    res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${size - 1}/${size}`, 'content-length': size - start })
-  } else res.writeHead(200, { ...headers, 'content-length': size })
+    res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${size - 1}/${size}`, ...(route.noLength ? {} : { 'content-length': size - start }) })
+  } else res.writeHead(200, { ...headers, ...(route.noLength ? {} : { 'content-length': size }) })
   const body = route.body.subarray(start)
   if (step?.kind === 'drop') {
     res.write(body.subarray(0, step.after), () => res.socket?.destroy())

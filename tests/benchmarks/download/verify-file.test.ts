@@ -56,7 +56,7 @@ describe('verifyFile', () => {
     test('any size when the size is an estimate and no checksum is published', async () => {
       const path = put('d.json', Buffer.from('{"cifar10": {}}'))
       const result = await verifyFile(path, entry('d.json', Buffer.alloc(999), null, 'json', { size: { bytes: 999, exact: false, source: 'guess' } }))
-      expect(result).toMatchObject({ ok: true, checkedBy: 'size (estimate only) and format only: no checksum is published' })
+      expect(result).toMatchObject({ ok: true, checkedBy: 'NOT verified by a checksum (none is published); checked only: size (estimate only) and format (json)' })
     })
   })
 

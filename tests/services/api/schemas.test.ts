@@ -48,7 +48,7 @@ describe('SCHEMAS', () => {
       expect(issuesOf('scores:list', { ...config, space: 'nb101', dataset: 'cifar100' })).toContain('dataset "cifar100" is not defined for nb101')
     })
     test('for a zero or non-finite weight', () => {
-      expect(issuesOf('scores:list', { ...config, weights: [0, 1] })).toContain('weights must be two non-zero numbers')
+      expect(issuesOf('scores:list', { ...config, weights: [0, 1] })).toContain('weights must be two positive finite numbers')
       expect(issuesOf('scores:list', { ...config, weights: ['1e-7', 1] })).toContain('weights[0] must be a finite number (got "1e-7")')
     })
     test('for a bad arch selection', () => {

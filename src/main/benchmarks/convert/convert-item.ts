@@ -1,7 +1,9 @@
+import { resolve } from 'node:path'
 import { EpsinasError } from '../../../shared/errors.ts'
-import { openBenchmarkStore } from '../../store/benchmarks.ts'
+import { markImportsStale, openBenchmarkStore, recordImportItem } from '../../store/benchmarks.ts'
 import type { CatalogueItem } from '../catalogue.ts'
 import { RateMeter } from '../download/rate-meter.ts'
+import { installedPath } from '../install/extracted-folder.ts'
 import { itemPaths } from '../install/layout.ts'
 import { acquireLock } from '../install/lock.ts'
 import { readManifest, writeManifest } from '../install/manifest.ts'
@@ -48,8 +50,9 @@ export interface ConvertItemResult {
  * Runs the item's parser (catalogue `conversion.parser`) over each of its verified files into the
  * benchmark tables of `database`, then marks the item converted. Each import stages its rows and
  * replaces the benchmark's tables in one transaction, so a broken file, an error or a cancel
- * leaves them exactly as they were. Holds the item's lock, so a download or remove cannot swap
- * the files underneath.
+ * leaves them exactly as they were; when they came from files the item no longer has (status
+ * needs-conversion), they are marked stale first, so queries refuse them until a conversion
+ * succeeds. Holds the item's lock, so a download or remove cannot swap the files underneath.
  */
 export async function convertItem(item: CatalogueItem, options: ConvertItemOptions): Promise<ConvertItemResult> {
   const parser = item.conversion.parser
@@ -64,13 +67,23 @@ export async function convertItem(item: CatalogueItem, options: ConvertItemOptio
   try {
     const store = openBenchmarkStore(options.database)
     try {
+      if (before.state === 'needs-conversion') {
+        // The files changed since the rows were converted (the status says so): until this
+        // conversion succeeds, the old rows must be refused rather than read as current. Marked
+        // before any import, so a failure, a cancel or a killed process all leave the mark.
+        const reason = `they come from older files of ${item.id}, and converting its newer files did not finish (started ${new Date().toISOString()}); run epsinas data convert ${item.id}`
+        markImportsStale(store, [paths.dir, resolve(paths.dir)], reason)
+      }
       for (const [index, file] of item.files.entries()) {
         const meter = new RateMeter()
         const report = (progress: ImportProgress): void => {
           meter.record(progress.bytesRead)
           options.onProgress?.({ ...progress, file: file.name, index, count: item.files.length, rate: meter.rate(), etaSeconds: meter.eta(progress.bytesRead, progress.totalBytes) })
         }
-        const result = await CONVERTERS[parser](store, paths.file(file.name), item, report, { signal: options.signal })
+        // The parsers read an archive or its extracted folder alike (install/extracted-folder.ts).
+        const source = installedPath(paths, file.name, (await readManifest(paths, item.id)).files[file.name])
+        const result = await CONVERTERS[parser](store, source, item, report, { signal: options.signal })
+        recordImportItem(store, result.benchmark, item.id)
         converted.push({ file: file.name, benchmark: result.benchmark, items: result.items, records: result.records })
       }
     } finally {

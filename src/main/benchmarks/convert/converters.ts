@@ -7,16 +7,11 @@ import { importNb201FromNats } from '../parsers/nats.ts'
 import { importNb101FromNni, importNb201FromNni } from '../parsers/nni.ts'
 import { importNbNlpLogs } from '../parsers/nbnlp.ts'
 import { importSuiteZero } from '../parsers/suite-zero.ts'
+import { matrixRows } from '../parsers/suite-zero-keys.ts'
 import type { ImportOptions, ImportResult, ProgressListener } from '../parsers/progress.ts'
 
 /** Runs one parser over one installed file into the store; all or nothing (each importer stages first). */
 export type Converter = (store: BenchmarkStore, path: string, item: CatalogueItem, onProgress: ProgressListener | undefined, options: ImportOptions) => Promise<ImportResult>
-
-/** A row-major '0'/'1' string of n*n as the matrix rows nb101Hash takes. */
-function matrixRows(matrix: string): number[][] {
-  const n = Math.round(Math.sqrt(matrix.length))
-  return Array.from({ length: n }, (_, i) => Array.from(matrix.slice(i * n, (i + 1) * n), Number))
-}
 
 /** Our module hash of a Suite-Zero spec; a bad spec becomes a plain Error so the importer names its place in the file. */
 function suiteZeroHash(matrix: string, ops: readonly string[]): string {
@@ -39,4 +34,20 @@ export const CONVERTERS: Readonly<Record<ConverterId, Converter>> = {
   // The item id names the collection, so single-run, multi-run and WikiText-2 logs stay apart.
   'nbnlp-logs': (store, path, item, onProgress, options) => importNbNlpLogs(store, path, onProgress, { ...options, collection: item.id }),
   'suite-zero': (store, path, _item, onProgress, options) => importSuiteZero(store, path, onProgress, { ...options, nb101Hash: suiteZeroHash }),
+}
+
+/**
+ * What each parser makes of its file beyond the catalogue's `conversion.into`, for `epsinas data
+ * info`: how rows are keyed and aggregated, where the source is not one row per architecture.
+ */
+export const CONVERSION_NOTES: Readonly<Record<ConverterId, string | null>> = {
+  'nb101-tfrecord': 'one row per module hash: test and validation accuracy at 108 epochs, mean, min and max over the runs',
+  'nb101-nni': 'one row per module hash: test and validation accuracy at 108 epochs, mean, min and max over the runs',
+  'nb201-nats': 'one row per arch, training set, evaluation set and epoch budget (12, 200): final-epoch accuracy, mean, min and max over the seeds',
+  'nb201-nni': 'one row per arch, training set, evaluation set and epoch budget: final-epoch accuracy, mean, min and max over the seeds',
+  'nbnlp-logs': 'runs grouped by recepie (one recepie can appear under several ids): final test and validation loss, NaN-omitting mean, min and max',
+  'suite-zero':
+    "NB101 keys are specs, and isomorphic specs of one module are separate keys (each val_accuracy is one sampled run of the benchmark's three): " +
+    'each proxy and val_accuracy is aggregated per module hash: the mean over its keys, with min/max and the key count (NaN left out of the mean); ' +
+    "every key's spec is kept with its hash (NB201 keys map one to one to arch strings)",
 }

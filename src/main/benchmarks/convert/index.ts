@@ -1,3 +1,3 @@
 /** Turning installed catalogue items into our SQLite tables with the right parser. */
 export { convertItem, type ConvertItemOptions, type ConvertItemResult, type ConvertProgress, type ConvertedFile } from './convert-item.ts'
-export { CONVERTERS, type Converter } from './converters.ts'
+export { CONVERSION_NOTES, CONVERTERS, type Converter } from './converters.ts'

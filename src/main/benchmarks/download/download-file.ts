@@ -68,8 +68,13 @@ export interface DownloadFileResult {
   validator: string | null
 }
 
-/** Outcome of one request: finished, or failed (possibly after writing some bytes). */
-type Attempt = { kind: 'done'; bytes: number; validator: string | null } | (Omit<AttemptFailure, 'restart'> & { progressed: boolean; html: UrlFailure['html'] })
+/**
+ * Outcome of one request: finished, or failed. `received`: bytes this answer wrote before it failed;
+ * `fromZero`: the server answered a Range request with the whole file (200), rewriting the .part from byte 0.
+ */
+type Attempt =
+  | { kind: 'done'; bytes: number; validator: string | null }
+  | (Omit<AttemptFailure, 'restart'> & { received: number; fromZero: boolean; html: UrlFailure['html'] })
 
 /**
  * Downloads into `partPath`, resuming what is there, retrying each URL with backoff and falling back
@@ -81,6 +86,11 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
   const failures: UrlFailure[] = []
   for (const url of options.urls) {
     let failed = 0
+    // The most bytes the .part has held with this URL. Progress is a .part longer than ever before, not
+    // bytes received: a server that ignores Range restarts at byte 0 and may break at the same place forever.
+    let kept = await sizeOf(options.partPath)
+    // What the failed attempts since the last progress received in vain, to say why the URL was given up.
+    let wasted = { bytes: 0, fromZero: false }
     for (;;) {
       throwIfCancelled(options.signal)
       let offset = await sizeOf(options.partPath)
@@ -89,24 +99,39 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
       if (options.expectedSize !== null && offset > options.expectedSize) {
         await truncate(options.partPath, 0)
         offset = 0
+        kept = 0
       }
       const validator = options.resume?.url === url ? options.resume.validator : null
       const attempt = await transferOnce(url, offset, validator, options)
       if (attempt.kind === 'done') return { url, bytes: attempt.bytes, validator: attempt.validator }
-      // A drop after some bytes is normal on long transfers: resume at once, the URL is fine.
-      if (attempt.progressed) {
+      if (!attempt.transient) {
+        failures.push({ url, reason: attempt.reason, html: attempt.html })
+        break
+      }
+      // A drop after new bytes is normal on long transfers: resume at once, the URL is fine.
+      const size = await sizeOf(options.partPath)
+      if (size > kept) {
+        kept = size
         failed = 0
+        wasted = { bytes: 0, fromZero: false }
         continue
       }
       failed += 1
-      if (!attempt.transient || failed >= policy.attempts) {
-        failures.push({ url, reason: attempt.reason, html: attempt.html })
+      wasted = { bytes: wasted.bytes + attempt.received, fromZero: wasted.fromZero || attempt.fromZero }
+      if (failed >= policy.attempts) {
+        failures.push({ url, reason: givingUpReason(attempt.reason, failed, wasted), html: attempt.html })
         break
       }
       await sleep(backoffDelay(policy, failed), options.signal)
     }
   }
   throw new TransferError(failures)
+}
+
+/** The last failure, and when bytes did arrive but none were gained, why more retries would not help. */
+function givingUpReason(reason: string, failed: number, wasted: { bytes: number; fromZero: boolean }): string {
+  if (wasted.bytes === 0) return reason
+  return `${reason}; ${failed} attempts in a row gained no bytes${wasted.fromZero ? ': the server ignores Range and starts again at byte 0' : ''}`
 }
 
 async function transferOnce(url: string, offset: number, validator: string | null, options: DownloadFileOptions): Promise<Attempt> {
@@ -125,6 +150,7 @@ async function transferOnce(url: string, offset: number, validator: string | nul
     return failure(outcome.reason, outcome.transient)
   }
 
+  const fromZero = offset > 0 && outcome.start === 0
   const iterator = outcome.body[Symbol.asyncIterator]()
   let timer: NodeJS.Timeout | undefined
   const armStall = (): void => {
@@ -144,6 +170,11 @@ async function transferOnce(url: string, offset: number, validator: string | nul
       outcome.cancel()
       return { ...failure('the server sent an HTML page, not the file', false), html: { title: htmlTitle(head.bytes) } }
     }
+    const limit = options.expectedSize
+    if (limit !== null && outcome.total !== null && outcome.total > limit) {
+      outcome.cancel()
+      return failure(`the server announces ${outcome.total} bytes, more than the ${limit} bytes this file has`, false)
+    }
     await options.onResponse?.({ url, start: outcome.start, total: outcome.total, validator: outcome.validator })
     handle = await open(options.partPath, outcome.start === 0 ? 'w' : 'a').catch((error: unknown) => {
       throw fileError(error, options.partPath)
@@ -152,6 +183,13 @@ async function transferOnce(url: string, offset: number, validator: string | nul
     let chunk: Uint8Array | null = head.bytes.length > 0 ? head.bytes : null
     let ended = head.ended
     for (;;) {
+      // Without Content-Length only the catalogue's exact size stops a server that sends on and on (the disk
+      // would fill before the size check). The bytes so far are not a prefix of the file: drop them.
+      if (chunk && limit !== null && outcome.start + written + chunk.length > limit) {
+        outcome.cancel()
+        await handle.truncate(0)
+        return failure(`the server sent more than the ${limit} bytes this file has`, false)
+      }
       if (chunk) {
         await handle.write(chunk).catch((error: unknown) => {
           throw fileError(error, options.partPath)
@@ -167,7 +205,7 @@ async function transferOnce(url: string, offset: number, validator: string | nul
     }
     progress.update(written, true)
     const bytes = outcome.start + written
-    if (outcome.total !== null && bytes < outcome.total) return { ...failure(`the connection closed after ${bytes} of ${outcome.total} bytes`, true), progressed: written > 0 }
+    if (outcome.total !== null && bytes < outcome.total) return { ...failure(`the connection closed after ${bytes} of ${outcome.total} bytes`, true), received: written, fromZero }
     await handle.sync()
     return { kind: 'done', bytes, validator: outcome.validator }
   } catch (error) {
@@ -176,7 +214,7 @@ async function transferOnce(url: string, offset: number, validator: string | nul
     // Our own errors (disk, onResponse) stop everything; anything else came from the network.
     if (error instanceof EpsinasError) throw error
     const reason = stall.signal.aborted ? `no data for ${Math.round((options.stallTimeoutMs ?? 60_000) / 1000)} s` : `the connection broke (${describe(error)})`
-    return { ...failure(reason, true), progressed: written > 0 }
+    return { ...failure(reason, true), received: written, fromZero }
   } finally {
     clearTimeout(timer)
     progress?.dispose()
@@ -240,7 +278,7 @@ function fileError(error: unknown, path: string): EpsinasError {
 }
 
 function failure(reason: string, transient: boolean): Attempt & { kind: 'failed' } {
-  return { kind: 'failed', reason, transient, progressed: false, html: null }
+  return { kind: 'failed', reason, transient, received: 0, fromZero: false, html: null }
 }
 
 function describe(error: unknown): string {

@@ -1,9 +1,11 @@
 import { mkdir, rename, rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import { EpsinasError } from '../../../shared/errors.ts'
 import { formatBytes } from '../bytes.ts'
 import { itemSize, type CatalogueFile, type CatalogueItem } from '../catalogue.ts'
 import { TransferError, downloadFile, type RetryPolicy } from '../download/index.ts'
 import { ensureFreeSpace, systemFreeSpace, type FreeSpaceFn } from './disk-space.ts'
+import { installedSize } from './extracted-folder.ts'
 import { itemPaths, type ItemPaths } from './layout.ts'
 import { acquireLock } from './lock.ts'
 import { corruptEntry, readManifest, readyEntry, writeManifest, type Manifest } from './manifest.ts'
@@ -114,9 +116,16 @@ function orderUrls(item: CatalogueItem, file: CatalogueFile, mirror: number | un
 
 /** A file counts as installed when its manifest entry matches; a present but unchecked file is verified now. */
 async function isInstalled(paths: ItemPaths, manifest: Manifest, file: CatalogueFile, options: DownloadItemOptions): Promise<boolean> {
+  const record = manifest.files[file.name]
+  if (record?.folder) {
+    // Imported as its extracted folder: installed while intact, else replaced by the archive (one form at a time).
+    if (record.state === 'ready' && (await installedSize(paths.file(file.name), record)) === record.size) return true
+    await rm(join(paths.dir, record.folder.name), { recursive: true, force: true })
+    delete manifest.files[file.name]
+    return false
+  }
   const size = await sizeOrNull(paths.file(file.name))
   if (size === null) return false
-  const record = manifest.files[file.name]
   if (record?.state === 'ready' && record.size === size) return true
   const check = await verifyFile(paths.file(file.name), file, { signal: options.signal })
   if (check.ok) {

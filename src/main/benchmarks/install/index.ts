@@ -1,6 +1,7 @@
 /** Installed benchmark data: status, download, import, verification, removal (one folder per catalogue item). */
 export { downloadItem, type DownloadItemOptions, type DownloadItemResult, type ItemProgress } from './download-item.ts'
-export { importItem, type ImportItemOptions, type ImportItemResult, type ImportMode } from './import-item.ts'
+export { importItem, type ImportedFile, type ImportItemOptions, type ImportItemResult, type ImportMode } from './import-item.ts'
+export { downloadedLines, importedLine } from './report-lines.ts'
 export { verifyItem, type VerifyItemResult } from './verify-item.ts'
 export { removeItem, type RemoveItemResult } from './remove-item.ts'
 export { markConverted } from './conversion.ts'

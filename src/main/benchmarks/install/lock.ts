@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises'
 import { EpsinasError } from '../../../shared/errors.ts'
+import { removeOnExit } from './exit-cleanup.ts'
 import type { ItemPaths } from './layout.ts'
 
 /** The live process working on an item, and what it is doing. */
@@ -30,8 +32,10 @@ export async function acquireLock(paths: ItemPaths, id: string, action: string):
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       await writeFile(paths.lock, JSON.stringify(mine), { flag: 'wx' })
+      // Only remove our own lock: a stale-lock takeover may have replaced it.
+      const forget = removeOnExit(paths.lock, () => parseLock(readFileSync(paths.lock, 'utf8'))?.token === mine.token)
       return async () => {
-        // Only remove our own lock: a stale-lock takeover may have replaced it.
+        forget()
         if ((await readLock(paths))?.token === mine.token) await unlink(paths.lock).catch(() => undefined)
       }
     } catch (error) {
@@ -47,8 +51,12 @@ export async function acquireLock(paths: ItemPaths, id: string, action: string):
 }
 
 async function readLock(paths: ItemPaths): Promise<LockFile | null> {
+  return parseLock(await readFile(paths.lock, 'utf8').catch(() => ''))
+}
+
+function parseLock(text: string): LockFile | null {
   try {
-    const lock = JSON.parse(await readFile(paths.lock, 'utf8')) as Partial<LockFile>
+    const lock = JSON.parse(text) as Partial<LockFile>
     if (typeof lock.pid !== 'number') return null
     return { pid: lock.pid, action: String(lock.action), since: String(lock.since), token: String(lock.token) }
   } catch {

@@ -1,5 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises'
-import type { ItemPaths } from './layout.ts'
+import { itemPaths, type ItemPaths } from './layout.ts'
 
 /** A published file as last checked: `ready` passed verification, `corrupt` failed it. */
 export interface InstalledFile {
@@ -13,6 +13,11 @@ export interface InstalledFile {
   origin: string
   at: string
   problem: string | null
+  /**
+   * Set when the file is installed as its archive's extracted folder (`<item>/<folder>/`): each
+   * member's SHA-256 by name. `sha256` is then the SHA-256 of their listing (extracted-folder.ts).
+   */
+  folder?: { name: string; members: Record<string, string> }
 }
 
 /** What a `.part` file needs to resume safely: the URL and the validator of the response that wrote it. */
@@ -73,12 +78,19 @@ function isRecord(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** The manifest entry of a file that passed verification. */
-export function readyEntry(check: { size: number; sha256: string; checkedBy: string }, origin: string): InstalledFile {
-  return { state: 'ready', size: check.size, sha256: check.sha256, checkedBy: check.checkedBy, origin, at: new Date().toISOString(), problem: null }
+/** The manifest entry of a file that passed verification (as its extracted folder when `folder` is given). */
+export function readyEntry(check: { size: number; sha256: string; checkedBy: string; folder?: InstalledFile['folder'] }, origin: string): InstalledFile {
+  const entry: InstalledFile = { state: 'ready', size: check.size, sha256: check.sha256, checkedBy: check.checkedBy, origin, at: new Date().toISOString(), problem: null }
+  if (check.folder) entry.folder = check.folder
+  return entry
 }
 
 /** The manifest entry of a file that failed verification. */
 export function corruptEntry(size: number, problem: string, origin: string): InstalledFile {
   return { state: 'corrupt', size, sha256: null, checkedBy: 'failed verification', origin, at: new Date().toISOString(), problem }
+}
+
+/** The manifest's record of each installed file of item `id` (what its verification relied on, its SHA-256). */
+export async function installedFiles(dataDir: string, id: string): Promise<Manifest['files']> {
+  return (await readManifest(itemPaths(dataDir, id), id)).files
 }

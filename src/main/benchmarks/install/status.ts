@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
 import type { CatalogueItem } from '../catalogue.ts'
+import { installedSize } from './extracted-folder.ts'
 import { itemPaths } from './layout.ts'
 import { readLockHolder, type LockHolder } from './lock.ts'
 import { readManifest, type Manifest } from './manifest.ts'
@@ -69,7 +70,8 @@ function convertedCurrent(manifest: Manifest): boolean {
 
 async function fileStatus(manifest: Manifest, name: string, expected: number, finalPath: string, partPath: string): Promise<FileStatus> {
   const record = manifest.files[name]
-  const finalSize = await sizeOrNull(finalPath)
+  // A file imported as its archive's extracted folder is measured by that folder's members.
+  const finalSize = await installedSize(finalPath, record)
   if (finalSize !== null) {
     if (record?.state === 'ready' && record.size === finalSize) return { name, state: 'ready', bytes: finalSize, expected, problem: null }
     if (record?.state === 'corrupt') return { name, state: 'corrupt', bytes: finalSize, expected, problem: record.problem }

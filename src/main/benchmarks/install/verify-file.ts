@@ -60,10 +60,16 @@ export async function verifyFile(path: string, file: CatalogueFile, options: Ver
   }
   const sha256 = digests.sha256 ?? ''
   if (candidates.length === 0) {
-    return { ok: true, size, sha256, checkedBy: `size${file.size.exact ? '' : ' (estimate only)'} and format only: no checksum is published` }
+    // Say what was not checked as plainly as what was: `data download`, `import` and `verify` print it.
+    return { ok: true, size, sha256, checkedBy: `${uncheckedBecause(file)}; checked only: size${file.size.exact ? '' : ' (estimate only)'} and format (${file.format})` }
   }
   const match = candidates.find((sum) => checksumMatches(sum, digests))
   if (match) return { ok: true, size, sha256, checkedBy: `${describeChecksum(match)} (${match.verified ? 'from' : 'unverified, from'} ${match.source})` }
   const expected = candidates.map((sum) => `${describeChecksum(sum)}`).join(' or ')
   return { ok: false, problem: 'checksum', message: `${file.name} fails its checksum: expected ${expected}, got ${computedFor(candidates[0], digests)}` }
+}
+
+/** The first half of what a file without a published checksum was checked by: why it was not. */
+export function uncheckedBecause(file: CatalogueFile): string {
+  return `NOT verified by a checksum (${file.noChecksum ?? 'none is published'})`
 }

@@ -1,7 +1,8 @@
-import type { CatalogueItem } from '../catalogue.ts'
+import type { CatalogueFile, CatalogueItem } from '../catalogue.ts'
+import { checkExtractedFolder, folderChanges, installedPath } from './extracted-folder.ts'
 import { itemPaths } from './layout.ts'
 import { acquireLock } from './lock.ts'
-import { corruptEntry, readManifest, readyEntry, writeManifest } from './manifest.ts'
+import { corruptEntry, readManifest, readyEntry, writeManifest, type InstalledFile, type Manifest } from './manifest.ts'
 import { itemStatus, sizeOrNull, type ItemStatus } from './status.ts'
 import { verifyFile } from './verify-file.ts'
 
@@ -23,12 +24,16 @@ export async function verifyItem(item: CatalogueItem, options: { dataDir: string
   try {
     const manifest = await readManifest(paths, item.id)
     for (const file of item.files) {
-      const path = paths.file(file.name)
+      const record = manifest.files[file.name]
+      const path = installedPath(paths, file.name, record)
       const size = await sizeOrNull(path)
       if (size === null) continue
       options.onFile?.(file.name)
-      const record = manifest.files[file.name]
       const origin = record?.origin ?? 'found in the item folder'
+      if (record?.folder) {
+        checked.push(await verifyFolder(path, file, record, manifest, options.signal))
+        continue
+      }
       const check = await verifyFile(path, file, { signal: options.signal })
       // Without a published checksum, the hash taken at install time is the reference.
       const changed = check.ok && file.checksum === null && record?.state === 'ready' && record.sha256 !== null && record.sha256 !== check.sha256
@@ -46,4 +51,21 @@ export async function verifyItem(item: CatalogueItem, options: { dataDir: string
     await release()
   }
   return { status: await itemStatus(options.dataDir, item), checked }
+}
+
+/**
+ * An item file installed as its extracted folder: the layout again, and every member against the
+ * SHA-256 recorded at install time (no published checksum covers a folder). Updates the manifest.
+ */
+async function verifyFolder(path: string, file: CatalogueFile, record: InstalledFile, manifest: Manifest, signal?: AbortSignal): Promise<VerifyItemResult['checked'][number]> {
+  const check = await checkExtractedFolder(path, file, { signal })
+  const changes = check.ok ? folderChanges(record.folder?.members ?? {}, check.folder.members) : ''
+  if (check.ok && changes === '') {
+    manifest.files[file.name] = readyEntry(check, record.origin)
+    return { name: file.name, ok: true, detail: `extracted folder ${check.folder.name}/, ${Object.keys(check.folder.members).length} files: ${check.checkedBy}` }
+  }
+  const problem = check.ok ? `the extracted folder ${check.folder.name}/: ${changes}` : check.message
+  // Keep the recorded hashes: they stay the reference until the folder is imported again.
+  manifest.files[file.name] = { ...corruptEntry(record.size, problem, record.origin), folder: record.folder }
+  return { name: file.name, ok: false, detail: problem }
 }

@@ -48,7 +48,8 @@ export class Staging {
   /**
    * Replaces the benchmark's rows in one IMMEDIATE transaction: `replace(schema)` deletes the old
    * rows, copies the staged ones and returns how many it wrote; benchmark_imports records the
-   * source and that count, which is returned.
+   * source and that count, which is returned. The new rows are current (no stale mark) and of no
+   * catalogue item until the conversion that ran the import records one.
    */
   commit(record: { benchmark: string; format: string; source: string }, replace: (schema: string) => number): number {
     return this.store.guard('write the import into', () =>
@@ -59,7 +60,7 @@ export class Staging {
             .prepare(
               `INSERT INTO main.benchmark_imports (benchmark, format, source, items) VALUES (?, ?, ?, ?)
                ON CONFLICT (benchmark) DO UPDATE SET format = excluded.format, source = excluded.source,
-                 items = excluded.items, imported_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+                 items = excluded.items, imported_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), item = NULL, stale = NULL`,
             )
             .run(record.benchmark, record.format, record.source, items)
           return items

@@ -1,4 +1,5 @@
 import { nb201ArchFromOpIndices, normalizeNb201Arch } from '../../core/spaces/nb201/arch.ts'
+import { normalizeNb101Arch } from '../../core/spaces/nb101/spec.ts'
 
 /*
  * NASLib's architecture keys (automl/NASLib, naslib/search_spaces/<space>/conversions.py) to ours.
@@ -55,4 +56,23 @@ export function nb101SpecFromSuiteZeroKey(key: string): { matrix: string; ops: s
     return op
   })
   return { matrix: matrixValues.join(''), ops }
+}
+
+/**
+ * The spec of a Suite-Zero NB101 key in the form `epsinas score` writes NB101 archs: validated,
+ * pruned, compact JSON with the vertex order kept. A spec NB101 cannot hold throws a plain Error
+ * (the importer adds where in the file it is).
+ */
+export function nb101SpecText(matrix: string, ops: readonly string[]): string {
+  try {
+    return normalizeNb101Arch(JSON.stringify({ matrix: matrixRows(matrix), ops }))
+  } catch (error) {
+    throw new Error((error as Error).message)
+  }
+}
+
+/** A row-major '0'/'1' string of n*n as the matrix rows of a spec. */
+export function matrixRows(matrix: string): number[][] {
+  const n = Math.round(Math.sqrt(matrix.length))
+  return Array.from({ length: n }, (_, i) => Array.from(matrix.slice(i * n, (i + 1) * n), Number))
 }

@@ -7,7 +7,7 @@ import { asFileError, badFile } from './errors.ts'
 import { JsonStreamError, streamJsonEntries } from './json-stream.ts'
 import { throttledProgress, type ImportOptions, type ImportResult, type ProgressListener } from './progress.ts'
 import { checkAborted, Staging } from './staging.ts'
-import { nb101SpecFromSuiteZeroKey, nb201ArchFromSuiteZeroKey } from './suite-zero-keys.ts'
+import { nb101SpecFromSuiteZeroKey, nb101SpecText, nb201ArchFromSuiteZeroKey } from './suite-zero-keys.ts'
 
 /** Spaces whose Suite-Zero keys we can turn into our ids. */
 export type SuiteZeroSpace = 'nb201' | 'nb101'
@@ -34,7 +34,8 @@ interface ArchEntry {
   dataset: string
   key: string
   fields: unknown
-  offset: number
+  /** Where the key's value starts; null in the early layout, where only the dataset's is known. */
+  offset: number | null
 }
 
 /** What an import stored, plus the NB101 specs that matched no imported module. */
@@ -44,9 +45,13 @@ export interface SuiteZeroImportResult extends ImportResult {
 
 /**
  * Imports a NAS-Bench-Suite-Zero file (zc_nasbench201.json, zc_nasbench101.json, or the early
- * flat layout) into proxy_scores: one row per (dataset, proxy, arch) with the score and, in the
- * {score, time} layout, the time; `val_accuracy` is kept as the proxy 'val_accuracy'. Keys become
- * our ids (suite-zero-keys.ts). NaN scores are stored as NULL, ±Infinity as is. The file is
+ * flat layout) into proxy_scores and proxy_keys. Keys become our ids (suite-zero-keys.ts); every
+ * key is kept in proxy_keys with its spec. NB101 keys are specs, and isomorphic specs of one
+ * module are separate keys, each with the val_accuracy of one sampled run of the benchmark's
+ * three: proxy_scores holds one row per (dataset, proxy, module hash) with the NaN-omitting mean
+ * over its keys as the score (the benchmark's own statistic over runs), plus min, max and the key
+ * count. `val_accuracy` is kept as the proxy 'val_accuracy'. NaN scores are stored as NULL,
+ * ±Infinity as is. The same spec twice (two spellings of one key) is refused. The file is
  * streamed one architecture at a time. Replaces the space's rows; all or nothing.
  */
 export async function importSuiteZero(
@@ -62,12 +67,18 @@ export async function importSuiteZero(
   } catch (error) {
     throw asFileError(path, error)
   }
-  const staging = new Staging(store, (s) => `CREATE TABLE ${s}.scores (dataset TEXT, proxy TEXT, arch TEXT, score REAL, time REAL, PRIMARY KEY (dataset, proxy, arch));`)
+  const staging = new Staging(
+    store,
+    (s) => `CREATE TABLE ${s}.keys (dataset TEXT, key TEXT, spec TEXT, arch TEXT, PRIMARY KEY (dataset, key));
+            CREATE TABLE ${s}.scores (dataset TEXT, arch TEXT, proxy TEXT, score REAL, time REAL);`,
+  )
   try {
     const s = staging.schema
+    const keys = staging.writer(`INSERT INTO ${s}.keys VALUES (?, ?, ?, ?)`, 5000)
     const scores = staging.writer(`INSERT INTO ${s}.scores VALUES (?, ?, ?, ?, ?)`, 5000)
     let space: SuiteZeroSpace | null = options.space ?? null
-    const seen = new Set<string>()
+    /** First key of each (dataset, spec), to refuse a spec written twice. */
+    const firstKey = new Map<string, string>()
     let records = 0
     let unresolved = 0
     let bytesRead = 0
@@ -83,28 +94,27 @@ export async function importSuiteZero(
     try {
       for await (const entry of archEntries(streamJsonEntries(counted, 2))) {
         checkAborted(options.signal, path)
-        const where = `dataset ${JSON.stringify(entry.dataset)}, key ${JSON.stringify(entry.key)} (character ${entry.offset})`
+        // Errors name the key: in the early layout every key shares its dataset's offset.
+        const where = `dataset ${JSON.stringify(entry.dataset)}, key ${JSON.stringify(entry.key)}${entry.offset === null ? '' : ` (character ${entry.offset})`}`
         space ??= guessSpace(entry.key)
-        let arch: string
+        let cell: { specId: string; spec: string; arch: string | null }
         try {
-          if (space === 'nb201') arch = nb201ArchFromSuiteZeroKey(entry.key)
-          else {
-            const spec = nb101SpecFromSuiteZeroKey(entry.key)
-            const hash = resolveNb101(spec.matrix, spec.ops)
-            if (hash === null) {
-              unresolved++
-              continue
-            }
-            arch = hash
-          }
+          cell = space === 'nb201' ? nb201Cell(entry.key) : nb101Cell(entry.key, resolveNb101)
         } catch (error) {
           if (error instanceof EpsinasError) throw error
           throw badFile(path, where, (error as Error).message)
         }
-        const id = `${entry.dataset}\u0000${arch}`
-        if (seen.has(id)) throw badFile(path, where, `architecture ${arch} appears twice for this dataset`)
-        seen.add(id)
-        for (const [proxy, score, time] of proxyValues(entry.fields, (what) => badFile(path, where, what))) scores.add([entry.dataset, proxy, arch, score, time])
+        const id = `${entry.dataset}\u0000${cell.specId}`
+        const first = firstKey.get(id)
+        if (first !== undefined) throw badFile(path, where, `the same spec as key ${JSON.stringify(first)}`)
+        firstKey.set(id, entry.key)
+        if (cell.arch === null) {
+          unresolved++
+          continue
+        }
+        const arch = cell.arch
+        keys.add([entry.dataset, entry.key, cell.spec, arch])
+        for (const [proxy, score, time] of proxyValues(entry.fields, (what) => badFile(path, where, what))) scores.add([entry.dataset, arch, proxy, score, time])
         records++
         report({ phase: 'reading', bytesRead, totalBytes, items: records })
       }
@@ -112,6 +122,7 @@ export async function importSuiteZero(
       if (error instanceof JsonStreamError) throw badFile(path, '', error.message)
       throw asFileError(path, error)
     }
+    keys.flush()
     scores.flush()
     if (records === 0 || space === null) throw badFile(path, '', unresolved > 0 ? `none of the ${unresolved} NB101 specs matches an imported module` : 'no architectures found')
     report({ phase: 'writing', bytesRead, totalBytes, items: records }, true)
@@ -119,12 +130,34 @@ export async function importSuiteZero(
     const benchmark = `suite-zero:${finalSpace}`
     const items = staging.commit({ benchmark, format: 'suite-zero-json', source: path }, () => {
       store.db.prepare('DELETE FROM main.proxy_scores WHERE space = ?').run(finalSpace)
-      return store.db.prepare(`INSERT INTO main.proxy_scores SELECT ?, dataset, proxy, arch, score, time FROM ${s}.scores`).run(finalSpace).changes
+      store.db.prepare('DELETE FROM main.proxy_keys WHERE space = ?').run(finalSpace)
+      store.db.prepare(`INSERT INTO main.proxy_keys (space, dataset, key, spec, arch) SELECT ?, dataset, key, spec, arch FROM ${s}.keys`).run(finalSpace)
+      // avg, min and max skip NULL (NaN in the file): a NaN-omitting mean, NULL when every key was NaN.
+      return store.db
+        .prepare(
+          `INSERT INTO main.proxy_scores (space, dataset, proxy, arch, score, time, score_min, score_max, keys)
+             SELECT ?, dataset, proxy, arch, avg(score), avg(time), min(score), max(score), count(*)
+               FROM ${s}.scores GROUP BY dataset, proxy, arch`,
+        )
+        .run(finalSpace).changes
     })
     return { benchmark, items, records, unresolved }
   } finally {
     staging.close()
   }
+}
+
+/** An NB201 key: the spec is the arch string itself. */
+function nb201Cell(key: string): { specId: string; spec: string; arch: string } {
+  const arch = nb201ArchFromSuiteZeroKey(key)
+  return { specId: arch, spec: arch, arch }
+}
+
+/** An NB101 key: the spec as written (unpruned) identifies it; arch is its module hash, null when unresolved. */
+function nb101Cell(key: string, resolve: (matrix: string, ops: readonly string[]) => string | null): { specId: string; spec: string; arch: string | null } {
+  const { matrix, ops } = nb101SpecFromSuiteZeroKey(key)
+  const spec = nb101SpecText(matrix, ops)
+  return { specId: `${matrix}|${ops.join(',')}`, spec, arch: resolve(matrix, ops) }
 }
 
 /** Architecture objects of either layout, from the depth-2 values of the document. */
@@ -134,7 +167,7 @@ async function* archEntries(values: AsyncIterable<{ path: string[]; value: unkno
     if (first in WRAPPERS) {
       // Early layout: the depth-2 value is a whole dataset {arch: {proxy: number}}; those files are small.
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new JsonStreamError(offset, `dataset ${second} is not an object`)
-      for (const [key, fields] of Object.entries(value)) yield { dataset: second, key, fields, offset }
+      for (const [key, fields] of Object.entries(value)) yield { dataset: second, key, fields, offset: null }
     } else yield { dataset: first, key: second, fields: value, offset }
   }
 }

@@ -8,7 +8,7 @@ import { EpsinasError, serializeError } from '../../../shared/errors.ts'
 import { findItem, itemSize, loadCatalogue, type Catalogue, type CatalogueItem } from '../../benchmarks/catalogue.ts'
 import type { RetryPolicy } from '../../benchmarks/download/index.ts'
 import { convertItem } from '../../benchmarks/convert/index.ts'
-import { downloadItem, importItem, itemStatus, removeItem, verifyItem, type ItemStatus } from '../../benchmarks/install/index.ts'
+import { downloadItem, downloadedLines, importedLine, importItem, itemStatus, removeItem, verifyItem, type ItemStatus } from '../../benchmarks/install/index.ts'
 import type { ProgressHub } from './progress-hub.ts'
 
 /** What the manager works with. */
@@ -66,7 +66,7 @@ export class BenchmarkManager {
           report(false)
         },
       })
-      return result.fetched.length > 0 ? `downloaded and verified ${result.fetched.join(', ')}` : 'every file was already installed'
+      return result.fetched.length > 0 ? (await downloadedLines(this.#options.dataDir, item, result.fetched)).join('; ') : 'every file was already installed'
     })
     return this.#view(item, await itemStatus(this.#options.dataDir, item))
   }
@@ -86,7 +86,7 @@ export class BenchmarkManager {
     const item = await this.#item(id)
     this.#assertIdle(item.id)
     const result = await importItem(item, path, { dataDir: this.#options.dataDir })
-    const details = result.imported.map((f) => `imported ${f.name} (${f.how === 'link' ? 'hard link' : 'copy'} of ${f.from})`)
+    const details = result.imported.map(importedLine)
     if (result.missing.length > 0) details.push(`still missing: ${result.missing.join(', ')}`)
     return { item: this.#view(item, result.status), message: `${item.id}: ${result.imported.length} file(s) imported`, details }
   }

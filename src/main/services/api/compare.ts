@@ -5,13 +5,11 @@
  */
 import type { CompareRequest, CompareResponse, ComparePoint, ProxyStatsView } from '../../../shared/api.ts'
 import { computeEpsilonStats } from '../../core/stats/index.ts'
-import { listProxies, nb201Accuracies, nb201Costs, proxyScores, resolveNb201Split, type BenchmarkStore } from '../../store/benchmarks.ts'
+import { benchmarkKey, installedAccuracyTable as sharedAccuracyTable, SUITE_ZERO_ACCURACY } from '../../benchmarks/installed-accuracies.ts'
+import { listProxies, nb201Costs, proxyScores, resolveNb201Split, type BenchmarkStore } from '../../store/benchmarks.ts'
 import type { ScoreStore } from '../../store/index.ts'
 import type { DatasetId, SpaceId } from '../../../shared/types.ts'
 import { listScores } from './scores.ts'
-
-/** The proxy name Suite-Zero uses for its accuracies (not a proxy to compare). */
-const SUITE_ZERO_ACCURACY = 'val_accuracy'
 
 /** Joins and computes; `benchmarks` holds the imported benchmark tables. */
 export async function compareScores(store: ScoreStore, benchmarks: BenchmarkStore, request: CompareRequest): Promise<CompareResponse> {
@@ -23,12 +21,15 @@ export async function compareScores(store: ScoreStore, benchmarks: BenchmarkStor
   if (!source) missing.push(`install NAS-Bench-201 accuracies (NATS, NNI or Suite-Zero) to compare against accuracy on ${request.dataset}`)
   const params = request.space === 'nb201' ? nb201Costs(benchmarks, resolveNb201Split(request.dataset, 'test').trainSet) : new Map<string, { params: number | null }>()
   if (params.size === 0) missing.push('install NAS-Bench-201 (NATS or NNI) to colour points by parameter count')
-  const points: ComparePoint[] = scores.map((s) => ({ arch: s.arch, epsilon: s.epsilon, accuracy: accuracies.get(s.arch) ?? null, params: params.get(s.arch)?.params ?? null }))
+  // Scores are keyed by our arch ids, the tables by the benchmark's (NB101: module hash).
+  const toKey = benchmarkKey(request.space)
+  const keys = scores.map((s) => toKey(s.arch))
+  const points: ComparePoint[] = scores.map((s, i) => ({ arch: s.arch, epsilon: s.epsilon, accuracy: accuracies.get(keys[i]) ?? null, params: params.get(s.arch)?.params ?? null }))
   const proxyNames = listProxies(benchmarks, request.space, request.dataset).filter((name) => name !== SUITE_ZERO_ACCURACY)
   if (proxyNames.length === 0) missing.push('install NAS-Bench-Suite-Zero to compare with other zero-cost proxies')
   const proxies = proxyNames.map((name) => {
     const values = proxyScores(benchmarks, request.space, request.dataset, name)
-    return { name, scores: points.map((p) => finiteOrNull(values.get(p.arch) ?? null)) }
+    return { name, scores: keys.map((key) => finiteOrNull(values.get(key) ?? null)) }
   })
   const acc = points.map((p) => p.accuracy)
   const usable = acc.filter((a) => a !== null).length
@@ -40,19 +41,13 @@ export async function compareScores(store: ScoreStore, benchmarks: BenchmarkStor
 }
 
 /**
- * The best installed accuracies of a space and dataset: NAS-Bench-201's trained test accuracy when
- * NATS or NNI is converted, else Suite-Zero's val_accuracy; `source` says which (null: none).
+ * The installed accuracies the page compares against (installedAccuracyTable, shared with
+ * `epsinas stats`: the benchmark's trained test accuracy, else Suite-Zero's val_accuracy), with
+ * the line that names them; `source` null: none installed.
  */
 export function installedAccuracyTable(benchmarks: BenchmarkStore, space: SpaceId, dataset: DatasetId): { accuracies: Map<string, number>; source: string | null } {
-  if (space === 'nb201') {
-    const trained = nb201Accuracies(benchmarks, dataset, 'test')
-    if (trained.size > 0) return { accuracies: trained, source: `NAS-Bench-201 ${dataset} test accuracy (200 epochs, mean over seeds)` }
-  }
-  const suiteZero = proxyScores(benchmarks, space, dataset, SUITE_ZERO_ACCURACY)
-  const accuracies = new Map<string, number>()
-  for (const [arch, value] of suiteZero) if (value !== null && Number.isFinite(value)) accuracies.set(arch, value)
-  if (accuracies.size > 0) return { accuracies, source: `NAS-Bench-Suite-Zero ${dataset} val_accuracy` }
-  return { accuracies, source: null }
+  const table = sharedAccuracyTable(benchmarks, space, dataset)
+  return { accuracies: table.accuracies, source: table.source?.description ?? null }
 }
 
 /** The section-5 statistics plus the top-k overlap over the architectures with both values finite. */

@@ -20,6 +20,7 @@ import type {
 } from '../../../shared/api.ts'
 import { DATASETS, SPACE_DATASETS, type BackendId, type DatasetId, type EngineId, type InputSource, type SpaceId, type WeightPair } from '../../../shared/types.ts'
 import { Checker, join, type Checked } from './check.ts'
+import { weightPairProblem } from '../score-parameters.ts'
 
 /** Largest `limit` a caller may ask for in one page of scores. */
 export const MAX_SCORES_LIMIT = 100_000
@@ -92,9 +93,12 @@ function scoreConfig(c: Checker, o: Record<string, unknown>): ScoreConfigRequest
   return config
 }
 
+/** The grammar of weightPairProblem, the same as for --weights on the command line. */
 function weightPair(c: Checker, raw: unknown, path: string): WeightPair {
   const [low, high] = c.array(raw, path, 2, 2, (value, at) => c.number(value, at))
-  if (low === 0 || high === 0) c.fail(path, 'must be two non-zero numbers: a zero weight makes every output constant')
+  const problem = weightPairProblem([low, high])
+  // A list with bad items already has its issues; the pair rule would repeat them.
+  if (Number.isFinite(low) && Number.isFinite(high) && problem !== null) c.fail(path, problem)
   return [low, high]
 }
 

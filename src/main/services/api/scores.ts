@@ -2,6 +2,7 @@
 import type { ScoreListItem, ScoresListRequest } from '../../../shared/api.ts'
 import { DATASETS } from '../../../shared/types.ts'
 import { engineKey } from '../../core/scoring/index.ts'
+import { inputCacheKey } from '../../data/index.ts'
 import type { ScoreStore } from '../../store/index.ts'
 import { resolveEngine } from '../scoring.ts'
 import { checkWeightPair } from '../score-parameters.ts'
@@ -14,12 +15,15 @@ export async function listScores(store: ScoreStore, request: ScoresListRequest):
   checkWeightPair(request.weights)
   const { engine } = await resolveEngine(request.engine, request.engine === 'collapsed' ? 'auto' : (request.backend ?? 'auto'))
   const { classes, imageSize } = DATASETS[request.dataset]
+  // `real` scores are keyed by the installed data's hashes; with none installed, none can be named.
+  const input = await inputCacheKey(request.input, request.dataset).catch(() => null)
+  if (input === null) return []
   const configId = store.findConfigId({
     space: request.space,
     dataset: request.dataset,
     classes,
     imageSize,
-    input: request.input,
+    input,
     inputSeed: request.inputSeed,
     batchSize: request.batchSize,
     weights: request.weights,

@@ -1,4 +1,4 @@
-import { EpsinasError } from '../../../../shared/errors.ts'
+import { EpsinasError, quoteInput } from '../../../../shared/errors.ts'
 
 /**
  * NAS-Bench-101 model specs: an upper-triangular 0/1 adjacency matrix over 2..7 vertices and one
@@ -55,7 +55,7 @@ function readSpec(input: unknown): { matrix: unknown; ops: unknown } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) bad('expected a JSON object {"matrix": [[...]], "ops": [...]}')
   const record = value as Record<string, unknown>
   const unknown = Object.keys(record).filter((key) => key !== 'matrix' && key !== 'ops')
-  if (unknown.length > 0) bad(`unknown key ${JSON.stringify(unknown[0])} (a spec has exactly "matrix" and "ops")`)
+  if (unknown.length > 0) bad(`unknown key ${quoteInput(unknown[0])} (a spec has exactly "matrix" and "ops")`)
   if (!('matrix' in record)) bad('missing "matrix"')
   if (!('ops' in record)) bad('missing "ops"')
   return { matrix: record.matrix, ops: record.ops }
@@ -69,7 +69,7 @@ function checkMatrix(matrix: unknown): number[][] {
     if (!Array.isArray(row)) bad(`matrix row ${i} is not an array`)
     if (row.length !== v) bad(`the matrix must be square: row ${i} has ${row.length} entries, expected ${v}`)
     return row.map((entry: unknown, j) => {
-      if (entry !== 0 && entry !== 1) bad(`matrix[${i}][${j}] is ${JSON.stringify(entry)}; entries must be 0 or 1`)
+      if (entry !== 0 && entry !== 1) bad(`matrix[${i}][${j}] is ${quoteInput(entry)}; entries must be 0 or 1`)
       if (entry === 1 && j <= i) bad(`matrix[${i}][${j}] is 1: the matrix must be upper triangular (edges go from a vertex to a later one)`)
       return entry
     })
@@ -82,10 +82,10 @@ function checkOps(ops: unknown, v: number): Nb101Label[] {
   return ops.map((op: unknown, i) => {
     const expected = i === 0 ? 'input' : i === v - 1 ? 'output' : null
     if (expected !== null) {
-      if (op !== expected) bad(`ops[${i}] is ${JSON.stringify(op)}; the ${i === 0 ? 'first' : 'last'} vertex must be '${expected}'`)
+      if (op !== expected) bad(`ops[${i}] is ${quoteInput(op)}; the ${i === 0 ? 'first' : 'last'} vertex must be '${expected}'`)
       return expected
     }
-    if (typeof op !== 'string' || !OP_SET.has(op)) bad(`ops[${i}] is ${JSON.stringify(op)}; expected one of ${NB101_OPS.join(', ')}`)
+    if (typeof op !== 'string' || !OP_SET.has(op)) bad(`ops[${i}] is ${quoteInput(op)}; expected one of ${NB101_OPS.join(', ')}`)
     return op as Nb101Op
   })
 }

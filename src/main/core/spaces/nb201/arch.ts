@@ -1,4 +1,4 @@
-import { EpsinasError } from '../../../../shared/errors.ts'
+import { cutInput, EpsinasError, quoteInput } from '../../../../shared/errors.ts'
 
 /** The five NAS-Bench-201 edge operations, in the benchmark's order. */
 export const NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const
@@ -23,7 +23,7 @@ export const NB201_SIZE = NB201_OPS.length ** 6
 const OP_SET: ReadonlySet<string> = new Set(NB201_OPS)
 
 function bad(arch: string, where: string, what: string): never {
-  throw new EpsinasError('BAD_ARCH', `malformed NAS-Bench-201 arch string ${JSON.stringify(arch)}: ${where}: ${what}`)
+  throw new EpsinasError('BAD_ARCH', `malformed NAS-Bench-201 arch string ${quoteInput(arch)}: ${where}: ${what}`)
 }
 
 /**
@@ -38,18 +38,18 @@ export function parseNb201Arch(arch: string): Nb201Cell {
   const nodes = parts.map((part, index) => {
     const node = index + 1
     if (!part.startsWith('|') || !part.endsWith('|') || part.length < 2) {
-      bad(arch, `node ${node} (${JSON.stringify(part)})`, "each node group must start and end with '|'")
+      bad(arch, `node ${node} (${quoteInput(part)})`, "each node group must start and end with '|'")
     }
     const edges = part.slice(1, -1).split('|')
     if (edges.length !== node) bad(arch, `node ${node}`, `expected ${node} incoming edge(s), found ${edges.length}`)
     return edges.map((edge, position): Nb201Edge => {
-      const where = `node ${node}, edge ${position + 1} (${JSON.stringify(edge)})`
+      const where = `node ${node}, edge ${position + 1} (${quoteInput(edge)})`
       const pieces = edge.split('~')
       if (pieces.length !== 2) bad(arch, where, "expected 'op~input'")
       const [op, from] = pieces
-      if (!OP_SET.has(op)) bad(arch, where, `unknown op '${op}' (expected one of ${NB201_OPS.join(', ')})`)
+      if (!OP_SET.has(op)) bad(arch, where, `unknown op '${cutInput(op)}' (expected one of ${NB201_OPS.join(', ')})`)
       if (!/^\d+$/.test(from) || Number(from) !== position) {
-        bad(arch, where, `input must be ${position} (edges list inputs 0..${node - 1} in order), found '${from}'`)
+        bad(arch, where, `input must be ${position} (edges list inputs 0..${node - 1} in order), found '${cutInput(from)}'`)
       }
       return { op: op as Nb201Op, from: position }
     })

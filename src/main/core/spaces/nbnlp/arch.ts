@@ -1,4 +1,4 @@
-import { EpsinasError } from '../../../../shared/errors.ts'
+import { EpsinasError, quoteInput } from '../../../../shared/errors.ts'
 import { formatRecepie, jsonValue, parseRecepie, type Recepie } from './recepie.ts'
 
 /**
@@ -29,7 +29,7 @@ function bad(message: string): never {
 
 function integer(value: unknown, name: string, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    bad(`${name} must be an integer from 1 to ${max}, got ${JSON.stringify(value)}`)
+    bad(`${name} must be an integer from 1 to ${max}, got ${quoteInput(value)}`)
   }
   return value
 }
@@ -54,7 +54,7 @@ export function parseNbnlpArch(source: unknown): NbnlpArch {
   const record = value as Record<string, unknown>
   if (!isLogForm(record)) return { recepie: parseRecepie(record), ...NBNLP_DEFAULTS }
   const tied = record.tied ?? NBNLP_DEFAULTS.tied
-  if (typeof tied !== 'boolean') bad(`tied must be true or false, got ${JSON.stringify(tied)}`)
+  if (typeof tied !== 'boolean') bad(`tied must be true or false, got ${quoteInput(tied)}`)
   return {
     recepie: parseRecepie(record.recepie),
     emsize: integer(record.emsize ?? NBNLP_DEFAULTS.emsize, 'emsize', MAX_SIZE),

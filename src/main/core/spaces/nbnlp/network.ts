@@ -1,6 +1,6 @@
 import type { Graph, Op } from '../../ir/graph.ts'
 import { GraphBuilder, type TensorRef } from '../../ir/builder.ts'
-import { EpsinasError } from '../../../../shared/errors.ts'
+import { cutInput, EpsinasError } from '../../../../shared/errors.ts'
 import type { NbnlpArch } from './arch.ts'
 import { EMBEDDING_SEED, PTB_VOCABULARY } from './embedding.ts'
 import type { Recepie, RecepieNode, RecepieOp } from './recepie.ts'
@@ -82,14 +82,14 @@ function checkFeatureSizes(nodes: readonly RecepieNode[], inputSize: number, hid
     if (operandSizes.some((s) => s !== operandSizes[0])) {
       throw new EpsinasError(
         'BAD_ARCH',
-        `recepie: node '${node.name}' (${node.op}) in layer ${layer} combines operands of ${operandSizes.join(' and ')} features (x has ${inputSize}, the hidden state ${hidden}); the reference model cannot run it`,
+        `recepie: node '${cutInput(node.name)}' (${node.op}) in layer ${layer} combines operands of ${operandSizes.join(' and ')} features (x has ${inputSize}, the hidden state ${hidden}); the reference model cannot run it`,
       )
     }
     sizes.set(node.name, operandSizes[0])
   }
   for (const [name, size] of sizes) {
     if (name.startsWith('h_new_') && size !== hidden) {
-      throw new EpsinasError('BAD_ARCH', `recepie: output ${name} has ${size} features in layer ${layer}, but the hidden state has ${hidden}`)
+      throw new EpsinasError('BAD_ARCH', `recepie: output ${cutInput(name)} has ${size} features in layer ${layer}, but the hidden state has ${hidden}`)
     }
   }
 }

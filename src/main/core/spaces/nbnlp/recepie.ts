@@ -1,4 +1,4 @@
-import { EpsinasError } from '../../../../shared/errors.ts'
+import { cutInput, EpsinasError, quoteInput } from '../../../../shared/errors.ts'
 
 /**
  * The NAS-Bench-NLP recurrent cell description ("recepie", the benchmark's spelling): a JSON object
@@ -86,19 +86,19 @@ export function parseRecepie(source: unknown): Recepie {
   if (names.length === 0) bad('no nodes')
 
   const raw: RecepieNode[] = names.map((name) => {
-    if (name === 'x' || HIDDEN_INPUT.test(name)) bad(`node '${name}' has the name of a cell input`)
+    if (name === 'x' || HIDDEN_INPUT.test(name)) bad(`node '${cutInput(name)}' has the name of a cell input`)
     const spec = value[name]
-    if (!isPlainObject(spec)) bad(`node '${name}' must be an object {"op": ..., "input": [...]}`)
+    if (!isPlainObject(spec)) bad(`node '${cutInput(name)}' must be an object {"op": ..., "input": [...]}`)
     const op = spec.op
     if (typeof op !== 'string' || !(RECEPIE_OPS as readonly string[]).includes(op)) {
-      bad(`node '${name}' has unknown op ${JSON.stringify(op)} (expected one of ${RECEPIE_OPS.join(', ')})`)
+      bad(`node '${cutInput(name)}' has unknown op ${quoteInput(op)} (expected one of ${RECEPIE_OPS.join(', ')})`)
     }
     const inputs = spec.input
     if (!Array.isArray(inputs) || !inputs.every((i): i is string => typeof i === 'string')) {
-      bad(`node '${name}' must have "input": a list of node names`)
+      bad(`node '${cutInput(name)}' must have "input": a list of node names`)
     }
     const arity = arityProblem(op as RecepieOp, inputs.length)
-    if (arity) bad(`node '${name}' (${op}) takes ${arity} input(s), got ${inputs.length}`)
+    if (arity) bad(`node '${cutInput(name)}' (${op}) takes ${arity} input(s), got ${inputs.length}`)
     return { name, op: op as RecepieOp, inputs: [...inputs] }
   })
 
@@ -117,11 +117,11 @@ export function parseRecepie(source: unknown): Recepie {
       const hidden = HIDDEN_INPUT.exec(input)
       if (hidden) {
         if (Number(hidden[1]) >= hiddenTupleSize) {
-          bad(`node '${node.name}' reads ${input}, but the cell only carries h_prev_0 .. h_prev_${hiddenTupleSize - 1} (one per h_new_k)`)
+          bad(`node '${cutInput(node.name)}' reads ${cutInput(input)}, but the cell only carries h_prev_0 .. h_prev_${hiddenTupleSize - 1} (one per h_new_k)`)
         }
         continue
       }
-      bad(`node '${node.name}' reads '${input}', which is neither a node of the cell nor a cell input (x, h_prev_<k>)`)
+      bad(`node '${cutInput(node.name)}' reads '${cutInput(input)}', which is neither a node of the cell nor a cell input (x, h_prev_<k>)`)
     }
   }
   return { nodes: topologicalOrder(raw), hiddenTupleSize }
@@ -134,7 +134,7 @@ function topologicalOrder(nodes: readonly RecepieNode[]): RecepieNode[] {
   const order: RecepieNode[] = []
   while (pending.size > 0) {
     const ready = [...pending].filter(([, deps]) => deps.size === 0).map(([name]) => name).sort()
-    if (ready.length === 0) bad(`cycle among nodes ${describeCycle(pending)}`)
+    if (ready.length === 0) bad(`cycle among nodes ${cutInput(describeCycle(pending))}`)
     for (const name of ready) {
       pending.delete(name)
       order.push(byName.get(name) as RecepieNode)

@@ -24,6 +24,28 @@ describe('scatterOption', () => {
   })
 })
 
+describe('scatterOption and heatmapOption under the renderer CSP', () => {
+  test('should draw tooltips in the canvas, not as HTML with inline styles the CSP blocks', () => {
+    const scatter = scatterOption({ xName: 'x', yName: 'y', points: POINTS, selected: new Set(), colorName: null })
+    const heat = heatmapOption({ cells: [{ low: -3, high: 0, value: 0.1 }], metricName: 'NaN', min: 0, max: 1, chosen: null, lowerIsBetter: true })
+    expect(scatter.tooltip).toMatchObject({ renderMode: 'richText' })
+    expect(heat.tooltip).toMatchObject({ renderMode: 'richText' })
+  })
+})
+
+describe('scatterOption axes', () => {
+  test('should pad both value axes so no point sits on the plot frame (a brush from the corner catches it)', () => {
+    const option = scatterOption({ xName: 'x', yName: 'y', points: POINTS, selected: new Set(), colorName: null })
+    for (const axis of [option.xAxis, option.yAxis] as Array<{ boundaryGap?: unknown; axisLine?: { onZero?: boolean } }>) {
+      const gap = axis.boundaryGap as [string, string]
+      expect(gap.map((g) => parseFloat(g))).toEqual([expect.any(Number), expect.any(Number)])
+      expect(Math.min(...gap.map((g) => parseFloat(g)))).toBeGreaterThan(0)
+      // The padded range may contain 0: the axis lines stay on the frame.
+      expect(axis.axisLine?.onZero).toBe(false)
+    }
+  })
+})
+
 describe('pointsInRange', () => {
   test('should return the rows inside a brushed rectangle, whichever way it was dragged', () => {
     expect(pointsInRange(POINTS, [[0, 0.6], [60, 95]])).toEqual([0, 1])

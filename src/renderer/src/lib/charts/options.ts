@@ -9,6 +9,19 @@ export const RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725']
 const POINT = '#3b6ea8'
 const SELECTED = '#d1495b'
 
+/**
+ * Tooltips are drawn in the canvas: ECharts' HTML tooltip writes its content with inline style
+ * attributes, which the renderer's Content-Security-Policy (style-src without 'unsafe-inline') blocks.
+ */
+export const TOOLTIP_RENDER_MODE = 'richText'
+
+/**
+ * Room between the data and the plot frame on value axes. Without it the extreme points sit on the
+ * frame (a 'nice' axis limit can equal a data value), where a brush dragged from the frame's corner
+ * misses them and they are half hidden.
+ */
+export const AXIS_PADDING: [string, string] = ['5%', '5%']
+
 /** Above this many points a coloured scatter is drawn as colour bins in large mode (about 4x faster). */
 export const LARGE_POINTS = 5000
 const BINS = 9
@@ -68,11 +81,13 @@ export function scatterOption(spec: ScatterSpec): EChartsCoreOption {
     animation: false,
     title: spec.title ? { text: spec.title, left: 'center', top: 0, textStyle: { fontSize: 12, fontWeight: 600 } } : undefined,
     grid: { left: 56, right: 20, top: spec.title ? 28 : 40, bottom: 44 },
-    tooltip: { trigger: 'item', confine: true },
+    tooltip: { trigger: 'item', confine: true, renderMode: TOOLTIP_RENDER_MODE },
     toolbox: spec.compact ? undefined : { right: 16, top: 0, feature: { brush: { type: ['rect', 'clear'], title: { rect: 'Select a region', clear: 'Clear selection' } } } },
     brush: { toolbox: ['rect', 'clear'], xAxisIndex: 0, yAxisIndex: 0, throttleType: 'debounce', throttleDelay: 100, brushStyle: { color: 'rgba(209,73,91,0.08)', borderColor: SELECTED } },
-    xAxis: { type: 'value', name: spec.xName, nameLocation: 'middle', nameGap: 26, scale: true, splitLine: { lineStyle: { color: '#e4e7ec' } } },
-    yAxis: { type: 'value', name: spec.yName, nameLocation: 'middle', nameGap: 40, scale: true, splitLine: { lineStyle: { color: '#e4e7ec' } } },
+    // axisLine.onZero off: with the padding an axis range can include 0, and the other axis line
+    // must stay on the frame rather than move into the plot.
+    xAxis: { type: 'value', name: spec.xName, nameLocation: 'middle', nameGap: 26, scale: true, boundaryGap: AXIS_PADDING, axisLine: { onZero: false }, splitLine: { lineStyle: { color: '#e4e7ec' } } },
+    yAxis: { type: 'value', name: spec.yName, nameLocation: 'middle', nameGap: 40, scale: true, boundaryGap: AXIS_PADDING, axisLine: { onZero: false }, splitLine: { lineStyle: { color: '#e4e7ec' } } },
     // Horizontal above the plot, the label on its left, so it never covers points. For bins it only
     // shows the scale: its seriesIndex names no series, the bins carry their own colours.
     visualMap: hasColour
@@ -142,7 +157,7 @@ export function heatmapOption(spec: HeatmapSpec): EChartsCoreOption {
   const ramp = spec.lowerIsBetter ? [...RAMP].reverse() : RAMP
   return {
     animation: false,
-    tooltip: { position: 'top' },
+    tooltip: { position: 'top', renderMode: TOOLTIP_RENDER_MODE },
     grid: { left: 64, right: 24, top: 16, bottom: 96 },
     xAxis: { type: 'category', name: 'high weight 10^b', nameLocation: 'middle', nameGap: 28, data: highs.map((h) => `1e${h}`), splitArea: { show: true } },
     yAxis: { type: 'category', name: 'low weight 10^a', nameLocation: 'middle', nameGap: 48, data: lows.map((l) => `1e${l}`), splitArea: { show: true } },

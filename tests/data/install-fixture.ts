@@ -1,0 +1,17 @@
+import { bundledCatalogueData, findItem, type CatalogueItem } from '../../src/main/benchmarks/catalogue.ts'
+import { importItem } from '../../src/main/benchmarks/install/index.ts'
+
+/**
+ * The bundled catalogue item without its published checksums and exact sizes: what a fixture
+ * (a few random images, a tiny corpus) can pass. The folder layout and manifest it installs are
+ * the real ones, so `--input real` reads them as it reads a download.
+ */
+export function fixtureItem(id: string): CatalogueItem {
+  const item = findItem(bundledCatalogueData(), id)
+  return { ...item, files: item.files.map((file) => ({ ...file, checksum: null, alsoAccepted: undefined, size: { ...file.size, exact: false } })) }
+}
+
+/** Installs fixture data for a bundled item into `home` through the real import (verification, manifest, rename). */
+export async function installFixture(home: string, id: string, source: string): Promise<void> {
+  await importItem(fixtureItem(id), source, { dataDir: home, mode: 'copy' })
+}
