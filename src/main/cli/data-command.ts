@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander'
 import { findItem, itemSize, loadCatalogue, type Catalogue, type CatalogueItem } from '../benchmarks/catalogue.ts'
 import { formatBytes } from '../benchmarks/bytes.ts'
-import { downloadItem, downloadedLines, importedLine, importItem, itemStatus, removeItem, verifyItem, type ItemStatus } from '../benchmarks/install/index.ts'
+import { downloadItem, downloadedLines, importedLine, importItem, itemStatus, removeItem, uncheckedBecause, verifyItem, type ItemStatus } from '../benchmarks/install/index.ts'
+import { folderCheckedBy } from '../benchmarks/install/extracted-folder.ts'
 import { DEFAULT_RETRY } from '../benchmarks/download/index.ts'
 import { CONVERSION_NOTES, convertItem } from '../benchmarks/convert/index.ts'
 import { dataDirectory, defaultDatabasePath } from '../services/paths.ts'
@@ -211,8 +212,9 @@ function formatInfo(item: CatalogueItem, status: ItemStatus): string {
   for (const file of item.files) {
     const sum = file.checksum
       ? `${file.checksum.algorithm}${file.checksum.of ? ` of ${file.checksum.of}` : ''} ${file.checksum.value} (${file.checksum.verified ? '' : 'unverified; '}source: ${file.checksum.source})`
-      : 'no checksum published'
+      : uncheckedBecause(file)
     lines.push(`  file ${file.name}: ${file.size.exact ? '' : '~'}${formatBytes(file.size.bytes)}, ${file.format}; ${sum}`)
+    if (file.extracted) lines.push(`    or its extracted folder ${file.extracted.folder}/ (epsinas data import ${item.id} FOLDER): ${folderCheckedBy(file.extracted)}`)
     file.urls.forEach((u, i) => lines.push(`    [${i}] ${u.kind} ${u.url}${u.note ? ` (${u.note})` : ''}`))
   }
   for (const source of item.manualSources) lines.push(`  by hand: ${source.url} (${source.note})`)

@@ -2,6 +2,7 @@ import { runJob, type JobOutcome } from '../jobs/job-runner.ts'
 import { parseJobSpec } from '../jobs/job-spec.ts'
 import type { ScoreStore } from '../store/index.ts'
 import { EpsinasError } from '../../shared/errors.ts'
+import { checkOutputFile } from './output-file.ts'
 import { createProgressBar, formatDuration } from './progress.ts'
 import { writeScores } from './score-output.ts'
 
@@ -11,6 +12,10 @@ import { writeScores } from './score-output.ts'
  * WORKER_FAILED so the exit status tells.
  */
 export async function runJobInForeground(store: ScoreStore, jobId: string, options: { progress: boolean; workers?: number }): Promise<JobOutcome> {
+  // A resume may run long after the job was started (its folder gone since): check before any work.
+  const stored = store.jobs.get(jobId)
+  const planned = stored ? parseJobSpec(jobId, stored.spec) : null
+  if (planned?.kind === 'score' && planned.out) checkOutputFile('--out', planned.out)
   const abort = new AbortController()
   const onSigint = (): void => abort.abort()
   process.once('SIGINT', onSigint)

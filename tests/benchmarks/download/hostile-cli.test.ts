@@ -91,6 +91,9 @@ describe('epsinas data download against a hostile server', () => {
     expect(requests[0].range).toBe('bytes=200000-')
     expect(result.status).toBe(1)
     expect(result.stderr).toContain(`${RETRIES} attempts in a row gained no bytes: the server ignores Range and starts again at byte 0`)
+    // A rerun would start over too, so the advice is not "the same command resumes it".
+    expect(result.stderr).toContain('the server ignores Range requests, so running the same command again starts over')
+    expect(result.stderr).not.toContain('running the same command again resumes it')
     expect(existsSync(paths.lock)).toBe(false)
   })
 

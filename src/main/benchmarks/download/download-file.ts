@@ -28,6 +28,8 @@ export interface UrlFailure {
   url: string
   reason: string
   html: { title: string | null } | null
+  /** The server answered Range requests with the whole file, so a kept .part cannot be resumed from it. */
+  ignoresRange?: boolean
 }
 
 /** Every URL failed; the failures say why, one per URL (the last attempt's reason). */
@@ -119,7 +121,7 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
       failed += 1
       wasted = { bytes: wasted.bytes + attempt.received, fromZero: wasted.fromZero || attempt.fromZero }
       if (failed >= policy.attempts) {
-        failures.push({ url, reason: givingUpReason(attempt.reason, failed, wasted), html: attempt.html })
+        failures.push({ url, reason: givingUpReason(attempt.reason, failed, wasted), html: attempt.html, ignoresRange: wasted.fromZero })
         break
       }
       await sleep(backoffDelay(policy, failed), options.signal)

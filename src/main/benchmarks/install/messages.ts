@@ -16,8 +16,16 @@ export function transferFailureMessage(item: CatalogueItem, fileName: string, fa
   const html = failures.find((f) => f.html)
   const lines = [html ? htmlAdvice(item, html.url, html.html?.title ?? null) : `could not download ${fileName} of ${item.id} from any of its URLs.${manualSourcesHint(item)}`]
   lines.push(...failures.map((f) => `  ${f.url}: ${f.reason}`))
-  if (partKept) lines.push('The partial file is kept: running the same command again resumes it (--mirror N starts with another URL).')
+  if (partKept) lines.push(partialFileAdvice(failures))
   return lines.join('\n')
+}
+
+/** What a rerun does with the kept .part: resume it, unless every URL restarts at byte 0 (ignores Range). */
+function partialFileAdvice(failures: readonly UrlFailure[]): string {
+  if (failures.length > 0 && failures.every((f) => f.ignoresRange === true)) {
+    return 'The partial file is kept, but the server ignores Range requests, so running the same command again starts over: try --mirror N, or download it by hand and use epsinas data import.'
+  }
+  return 'The partial file is kept: running the same command again resumes it (--mirror N starts with another URL).'
 }
 
 function manualSourcesHint(item: CatalogueItem): string {
