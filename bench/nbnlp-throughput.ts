@@ -13,7 +13,8 @@ import { loadTfjs, runGraphTfjs, type TfjsBackendId } from '../src/main/core/bac
 import { buildNetwork, normalizeArch, prepareNetwork, scorePrepared, type ForwardRunner } from '../src/main/core/scoring/index.ts'
 import { sampleRecepies } from '../src/main/core/spaces/nbnlp/index.ts'
 import { loadMinibatch } from '../src/main/jobs/score-task.ts'
-import { DEFAULT_WEIGHTS, type EngineId } from '../src/shared/types.ts'
+import { nbnlpSpace } from '../src/main/core/spaces/nbnlp/space.ts'
+import type { EngineId } from '../src/shared/types.ts'
 
 const { values } = parseArgs({
   options: {
@@ -24,7 +25,7 @@ const { values } = parseArgs({
 })
 const archCount = Number(values.archs)
 const batchSize = Number(values.batch)
-const weights = DEFAULT_WEIGHTS.nbnlp
+const weights = nbnlpSpace.defaultWeights
 const spec = { space: 'nbnlp', dataset: 'ptb', batchSize } as const
 
 const archs = sampleRecepies(archCount + 1, 2026).map((recepie) => normalizeArch('nbnlp', recepie))

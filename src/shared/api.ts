@@ -343,6 +343,21 @@ export interface CompareResponse {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Search spaces
+
+/** One registered search space (built-in or added by the user), as the pickers offer it. */
+export interface SpaceView {
+  id: SpaceId
+  title: string
+  /** Datasets the space is defined on; the first is the default. */
+  datasets: DatasetId[]
+  /** The weight pair used when none is chosen. */
+  defaultWeights: WeightPair
+  /** Number of architectures; null when the space is unbounded. */
+  size: number | null
+}
+
+// ---------------------------------------------------------------------------------------------
 // Settings
 
 /** What clearing the score cache removed. */
@@ -375,6 +390,7 @@ export interface ApiContract {
   'sweeps:list': { request: void; response: SweepSummaryView[] }
   'compare:get': { request: CompareRequest; response: CompareResponse }
   'cache:clear': { request: void; response: CacheClearResponse }
+  'spaces:list': { request: void; response: SpaceView[] }
 }
 
 /** A request channel name. */
@@ -411,6 +427,7 @@ export const API_METHODS = {
   'sweeps:list': 'listSweeps',
   'compare:get': 'compare',
   'cache:clear': 'clearCache',
+  'spaces:list': 'listSpaces',
 } as const satisfies Record<ApiChannel, string>
 
 /** The preload function name of a channel. */

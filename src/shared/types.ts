@@ -1,5 +1,9 @@
-/** Search spaces the engine can build networks for. */
-export type SpaceId = 'nb201' | 'nb101' | 'nbnlp'
+/**
+ * The id of a registered search space ('nb201', 'nb101', 'nbnlp', or one added later). Not a closed
+ * union: the main process's registry (core/spaces/registry.ts) is the list, checked at every
+ * boundary (CLI options, API schemas); the renderer asks for it on `spaces:list`.
+ */
+export type SpaceId = string
 
 /** Datasets: the image ones fix the class count and the image size; 'ptb' (Penn Treebank) is NAS-Bench-NLP's text. */
 export type DatasetId = 'cifar10' | 'cifar100' | 'ImageNet16-120' | 'ptb'
@@ -52,18 +56,4 @@ export const DATASETS: Record<DatasetId, { classes: number; imageSize: number }>
   'ImageNet16-120': { classes: 120, imageSize: 16 },
   // Text: `classes` is the vocabulary (the language model's output width); there is no image.
   ptb: { classes: 10_000, imageSize: 0 },
-}
-
-/** Datasets each search space is defined on: NAS-Bench-101 was trained on CIFAR-10 only. */
-export const SPACE_DATASETS: Record<SpaceId, readonly DatasetId[]> = {
-  nb201: ['cifar10', 'cifar100', 'ImageNet16-120'],
-  nb101: ['cifar10'],
-  nbnlp: ['ptb'],
-}
-
-/** Default weight pairs per search space (paper Table 8). */
-export const DEFAULT_WEIGHTS: Record<SpaceId, WeightPair> = {
-  nb201: [1e-7, 1],
-  nb101: [1e-4, 10],
-  nbnlp: [1e-5, 1e-3],
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openStore } from '../../src/main/store/index.ts'
-import { withoutNonFiniteNumbers } from '../../src/main/cli/nbnlp-archs.ts'
+import { withoutNonFiniteNumbers } from '../../src/main/benchmarks/space-data/nbnlp-archs.ts'
 import { installFixture } from '../data/install-fixture.ts'
 import { epsinas, tempDir } from './helpers.ts'
 

@@ -9,6 +9,8 @@ import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { CompareRequest } from '../../src/shared/api.ts'
 import { selectArchs } from '../../src/main/cli/arch-selection.ts'
+import { registerSpace, unregisterSpace } from '../../src/main/core/spaces/registry.ts'
+import { TOY_SPACE_ID, toySpace } from '../core/spaces/toy-space.ts'
 import { chromiumPath } from './browser.ts'
 import { ensureRendererBuilt } from './build-renderer.ts'
 import { startWorld, type World } from './harness.ts'
@@ -269,5 +271,23 @@ describe('the workbench in Chromium over the HTTP bridge', () => {
     await alert.waitFor({ state: 'detached' })
     const sweeps = await until('the good sweep to finish', () => world.services.handlers['sweeps:list'](), (list) => list.length === before + 1 && list.every((s) => s.job.state === 'done'), 30_000)
     expect(sweeps[0].exponents).toEqual([-3, -2])
+  })
+
+  test('Runs: the space pickers offer what spaces:list lists, a space registered in the serving process included', async () => {
+    const { page } = world
+    // The services run in this process: a space registered here is one the renderer has never seen.
+    registerSpace(toySpace)
+    try {
+      await open(page, 'runs')
+      const spaces = page.locator('select[name="space"] option')
+      const titles = await until('the listed spaces', () => spaces.allTextContents(), (t) => t.length === 4)
+      expect(titles).toEqual(['NAS-Bench-201', 'NAS-Bench-101', 'NAS-Bench-NLP', 'Toy conv chain'])
+      expect(await page.locator('select[name="space"]').inputValue()).toBe('nb201')
+      await page.locator('select[name="space"]').selectOption(TOY_SPACE_ID)
+      await until('its datasets', () => page.locator('select[name="dataset"] option').allTextContents(), (d) => d.join() === 'cifar10,cifar100')
+      await until('its default pair', () => page.locator('.submit [data-weights]').getAttribute('data-weights'), (w) => w === JSON.stringify(toySpace.defaultWeights))
+    } finally {
+      unregisterSpace(TOY_SPACE_ID)
+    }
   })
 })

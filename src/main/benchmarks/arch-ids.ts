@@ -1,5 +1,4 @@
 import { cutInput, EpsinasError } from '../../shared/errors.ts'
-import type { SpaceId } from '../../shared/types.ts'
 import { formatNb101Spec, type Nb101Label } from '../core/spaces/nb101/spec.ts'
 import { existsSync } from 'node:fs'
 import { nb101Model, nb101Models, nb201ArchsByIndex, openBenchmarkStore, type BenchmarkStore, type Nb101Model } from '../store/benchmarks.ts'
@@ -55,48 +54,42 @@ function nb101SpecOf(model: Nb101Model): string {
   return formatNb101Spec({ matrix, ops: model.ops as Nb101Label[] })
 }
 
-/** Turns benchmark ids (an NB201 index, an NB101 module hash) into arch ids, from the installed tables. */
-export interface ArchIdResolver {
-  /** The arch for `text` when it is a benchmark id, null when it is not one (an arch string or spec). */
-  resolve(space: SpaceId, text: string): string | null
-  close(): void
-}
+/**
+ * One space's benchmark-id reader over lazily opened tables: the arch of `text` when it is one of
+ * the space's benchmark ids, null when it is not one (an arch as written), BAD_ARCH when it is an
+ * id that is not installed.
+ */
+export type BenchmarkIdReader = (text: string) => string | null
 
 const INDEX = /^\d+$/
 const HASH = /^[0-9a-f]{32}$/i
 
 /**
- * A resolver over the benchmark tables of `database`, opened only when the first id is met (a
- * file of plain arch strings never touches it). NB201 indices are positions in the benchmark's
- * meta_archs (not our enumeration order), so they need NAS-Bench-201 converted from NATS; NB101
- * hashes need NAS-Bench-101 converted. Unknown ids are BAD_ARCH naming what to install.
+ * NB201 indices: positions in the benchmark's meta_archs (not our enumeration order), so they need
+ * NAS-Bench-201 converted from NATS. The index table is read once, at the first index met.
  */
-export function openArchIdResolver(database: string): ArchIdResolver {
-  let store: BenchmarkStore | null = null
-  let nb201: Map<number, string> | null = null
-  const tables = (): BenchmarkStore => (store ??= openBenchmarkStore(database))
-  return {
-    resolve(space, text) {
-      if (space === 'nb201' && INDEX.test(text)) {
-        nb201 ??= nb201ArchsByIndex(tables())
-        if (nb201.size === 0) {
-          throw new EpsinasError('BAD_ARCH', `${cutInput(text)} looks like a NAS-Bench-201 index, but no benchmark index is installed in ${database}: run epsinas data download nb201-nats-tss-simple and epsinas data convert nb201-nats-tss-simple`)
-        }
-        const arch = nb201.get(Number(text))
-        if (arch === undefined) throw new EpsinasError('BAD_ARCH', `NAS-Bench-201 index ${cutInput(text)} is not installed (${nb201.size} indices are, 0..15624 exist)`)
-        return arch
-      }
-      if (space === 'nb101' && HASH.test(text)) {
-        const model = nb101Model(tables(), text.toLowerCase())
-        if (model === null) {
-          throw new EpsinasError('BAD_ARCH', `no NAS-Bench-101 module with hash ${text} in ${database}: is nb101-only108 (or nb101-nni-db) downloaded and converted?`)
-        }
-        return nb101SpecOf(model)
-      }
-      return null
-    },
-    close() {
-      store?.close()
-    },
+export function nb201IndexReader(tables: () => BenchmarkStore, database: string): BenchmarkIdReader {
+  let byIndex: Map<number, string> | null = null
+  return (text) => {
+    if (!INDEX.test(text)) return null
+    byIndex ??= nb201ArchsByIndex(tables())
+    if (byIndex.size === 0) {
+      throw new EpsinasError('BAD_ARCH', `${cutInput(text)} looks like a NAS-Bench-201 index, but no benchmark index is installed in ${database}: run epsinas data download nb201-nats-tss-simple and epsinas data convert nb201-nats-tss-simple`)
+    }
+    const arch = byIndex.get(Number(text))
+    if (arch === undefined) throw new EpsinasError('BAD_ARCH', `NAS-Bench-201 index ${cutInput(text)} is not installed (${byIndex.size} indices are, 0..15624 exist)`)
+    return arch
+  }
+}
+
+/** NB101 module hashes: they need NAS-Bench-101 converted. */
+export function nb101HashReader(tables: () => BenchmarkStore, database: string): BenchmarkIdReader {
+  return (text) => {
+    if (!HASH.test(text)) return null
+    const model = nb101Model(tables(), text.toLowerCase())
+    if (model === null) {
+      throw new EpsinasError('BAD_ARCH', `no NAS-Bench-101 module with hash ${text} in ${database}: is nb101-only108 (or nb101-nni-db) downloaded and converted?`)
+    }
+    return nb101SpecOf(model)
   }
 }

@@ -1,7 +1,7 @@
 import { EpsinasError } from '../../shared/errors.ts'
 import { formatRecepie, parseNbnlpArch, parseRecepie } from '../core/spaces/nbnlp/index.ts'
 import { nbNlpCollections, nbNlpModels, type BenchmarkStore } from '../store/benchmarks.ts'
-import type { AccuracySplit } from './installed-accuracies.ts'
+import type { AccuracySplit } from './accuracy-tables.ts'
 
 /** What the NB-NLP "accuracy" is: the benchmark's target is a loss, so the statistics negate it. */
 export const NBNLP_TARGET = {

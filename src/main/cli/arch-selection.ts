@@ -1,11 +1,7 @@
 import { readFile } from 'node:fs/promises'
-import { SeededRandom } from '../core/random.ts'
-import { normalizeArch } from '../core/scoring/index.ts'
-import { enumerateNb201, NB201_SIZE } from '../core/spaces/nb201/index.ts'
-import { NB101_SIZE, sampleNb101Specs } from '../core/spaces/nb101/index.ts'
-import { sampleRecepies } from '../core/spaces/nbnlp/index.ts'
-import { readNbnlpArchs } from './nbnlp-archs.ts'
-import { installedNb101Specs, installedNb201Order, openArchIdResolver } from '../benchmarks/arch-ids.ts'
+import { getSpace } from '../core/spaces/registry.ts'
+import { openArchIdResolver } from '../benchmarks/space-data/arch-id-resolver.ts'
+import { spaceBenchmarkData } from '../benchmarks/space-data/index.ts'
 import { defaultDatabasePath } from '../services/paths.ts'
 import type { SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
@@ -20,30 +16,20 @@ export type ArchSelection =
   | { kind: 'list'; archs: readonly string[] }
 
 /**
- * Every architecture of a space: for NB201 in the benchmark's index order when NATS is converted
- * into `db` (default cache), else in our enumeration order (the same set).
+ * Every architecture of a space: in the benchmark's own order when its tables are installed in
+ * `db` (default cache; NB201: the NATS index order, NB101: the installed modules, its only source),
+ * else the space's enumeration (the same set), else BAD_ARGUMENT saying how to pick archs instead.
  */
 export function allArchs(space: SpaceId, db: string = defaultDatabasePath()): string[] {
-  switch (space) {
-    case 'nb201':
-      return installedNb201Order(db) ?? enumerateNb201()
-    case 'nb101': {
-      const specs = installedNb101Specs(db)
-      if (specs !== null) return specs
-      throw new EpsinasError(
-        'BAD_ARGUMENT',
-        `every NAS-Bench-101 graph (${NB101_SIZE.toLocaleString('en-US')}) comes from the benchmark data, which is not installed in ${db}: run epsinas data download nb101-only108 then epsinas data convert nb101-only108 (or nb101-nni-db); or use --limit N --seed S for a random sample or --archs FILE (one {"matrix": [[...]], "ops": [...]} per line)`,
-      )
-    }
-    case 'nbnlp':
-      throw new EpsinasError('BAD_ARGUMENT', 'NAS-Bench-NLP has no enumerable space: use --archs PATH (one recepie JSON per line, or a folder of training-log JSON files) or --limit N --seed S for random recepies')
-    default:
-      throw new EpsinasError('BAD_ARGUMENT', `unknown search space '${String(space)}'`)
-  }
+  const definition = getSpace(space)
+  const data = spaceBenchmarkData(definition.id)
+  const all = data.installedArchs?.(db) ?? definition.enumerate()
+  if (all !== null) return all
+  throw new EpsinasError(
+    'BAD_ARGUMENT',
+    data.allArchsUnavailable?.(db) ?? `${definition.title} cannot be enumerated: use --archs FILE (one ${definition.writtenForm} per line) or --limit N --seed S for a random sample`,
+  )
 }
-
-/** Sizes of the spaces a sample is drawn from (NB-NLP recepies are sampled from an unbounded space). */
-const SPACE_SIZES: Partial<Record<SpaceId, number>> = { nb201: NB201_SIZE, nb101: NB101_SIZE }
 
 /**
  * The archs of a selection, validated: a malformed line of a file is reported with its line number.
@@ -71,25 +57,26 @@ async function selectionArchs(space: SpaceId, selection: ArchSelection): Promise
     case 'all':
       return allArchs(space, selection.db)
     case 'sample': {
-      const size = SPACE_SIZES[space]
+      const definition = getSpace(space)
+      const size = definition.size
       // Sampling more than the space would silently become "all" (for NB201 an 8-minute run).
-      if (size !== undefined && selection.limit > size) {
+      if (size !== null && selection.limit > size) {
         throw new EpsinasError(
           'BAD_ARGUMENT',
           `cannot sample ${selection.limit.toLocaleString('en-US')} of the ${size.toLocaleString('en-US')} architectures of ${space}: ask for at most ${size.toLocaleString('en-US')}, or for all of them (--all)`,
         )
       }
-      if (space === 'nb101') return sampleNb101Specs(selection.limit, selection.seed)
-      if (space === 'nbnlp') return sampleRecepies(selection.limit, selection.seed).map((recepie) => normalizeArch(space, recepie))
-      // Our enumeration, not the installed index order: a seed names the same sample on every machine.
-      const all = enumerateNb201()
-      return new SeededRandom(selection.seed).sampleWithoutReplacement(all.length, selection.limit).map((i) => all[i])
+      return definition.sample(selection.limit, selection.seed)
     }
-    case 'file':
-      if (space === 'nbnlp') return readNbnlpArchs(selection.path)
-      return readArchFile(space, selection.path, selection.db ?? defaultDatabasePath())
-    case 'list':
-      return selection.archs.map((arch) => normalizeArch(space, arch))
+    case 'file': {
+      // A space with file forms of its own (NB-NLP: recepie arrays, training-log folders) reads them itself.
+      const readArchs = spaceBenchmarkData(getSpace(space).id).readArchs
+      return readArchs ? readArchs(selection.path) : readArchFile(space, selection.path, selection.db ?? defaultDatabasePath())
+    }
+    case 'list': {
+      const definition = getSpace(space)
+      return selection.archs.map((arch) => definition.normalize(arch))
+    }
   }
 }
 
@@ -99,6 +86,7 @@ async function selectionArchs(space: SpaceId, selection: ArchSelection): Promise
  * starting with # are skipped.
  */
 async function readArchFile(space: SpaceId, path: string, db: string): Promise<string[]> {
+  const definition = getSpace(space)
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -112,7 +100,7 @@ async function readArchFile(space: SpaceId, path: string, db: string): Promise<s
       const trimmed = line.trim()
       if (trimmed === '' || trimmed.startsWith('#')) return
       try {
-        archs.push(normalizeArch(space, ids.resolve(space, trimmed) ?? trimmed))
+        archs.push(definition.normalize(ids.resolve(space, trimmed) ?? trimmed))
       } catch (error) {
         if (error instanceof EpsinasError) throw new EpsinasError(error.code, `${path} line ${index + 1}: ${error.message}`)
         throw error
@@ -122,8 +110,7 @@ async function readArchFile(space: SpaceId, path: string, db: string): Promise<s
     ids.close()
   }
   if (archs.length === 0) {
-    const form = space === 'nb101' ? 'one {"matrix": [[...]], "ops": [...]} per line' : 'one arch string per line'
-    throw new EpsinasError('BAD_FILE', `${path} contains no architectures (${form})`)
+    throw new EpsinasError('BAD_FILE', `${path} contains no architectures (one ${definition.writtenForm} per line)`)
   }
   return archs
 }

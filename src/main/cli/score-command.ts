@@ -9,7 +9,7 @@ import { addScoringOptions, jobSpecOf, type ScoringOptions } from './scoring-opt
 import { noteOnStderr, selectArchs, type ArchSelection } from './arch-selection.ts'
 import { checkOutputFile } from './output-file.ts'
 import { parseInteger } from './parse.ts'
-import { DEFAULT_WEIGHTS } from '../../shared/types.ts'
+import { getSpace } from '../core/spaces/registry.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 
 interface ScoreOptions extends ScoringOptions {
@@ -47,7 +47,7 @@ function selection(options: ScoreOptions): ArchSelection {
 async function runScore(options: ScoreOptions): Promise<void> {
   // Everything the user typed is checked before the cache is opened or anything is computed.
   if (options.out) checkOutputFile('--out', options.out)
-  const weights = options.weights === undefined ? DEFAULT_WEIGHTS[options.space] : parseWeightPair(options.weights)
+  const weights = options.weights === undefined ? getSpace(options.space).defaultWeights : parseWeightPair(options.weights)
   const archs = await selectArchs(options.space, selection(options), noteOnStderr)
   // The --out path is kept in the job, absolute, so `jobs resume` writes the same file from anywhere.
   const spec = jobSpecOf('score', options, [weights], options.out ? { out: resolve(options.out) } : {})

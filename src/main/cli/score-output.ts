@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import type { ScorePairsSummary } from '../services/scoring.ts'
 import type { JobSpec } from '../jobs/job-spec.ts'
 import { DATASETS, type SpaceId } from '../../shared/types.ts'
-import { nb101Hash } from '../core/spaces/nb101/index.ts'
+import { getSpace } from '../core/spaces/registry.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 
 const CSV_COLUMNS = [
@@ -13,17 +13,18 @@ const CSV_COLUMNS = [
 type CsvColumn = (typeof CSV_COLUMNS)[number]
 
 /**
- * The module hash of an NB101 row, so scores join with the benchmark and Suite-Zero by hash
- * (isomorphic specs share it); null in the other spaces, whose files have no hash column. The
- * NB101 `arch` is always the pruned spec (normalizeArch), vertex order kept.
+ * The benchmark key of a row in spaces whose benchmark keys archs by something other than their
+ * written form (NB101: the module hash, so scores join with the benchmark and Suite-Zero by hash;
+ * isomorphic specs share it); null in the other spaces, whose files have no hash column.
  */
 function moduleHash(space: SpaceId, arch: string): string | null {
-  return space === 'nb101' ? nb101Hash(arch) : null
+  const definition = getSpace(space)
+  return definition.hasBenchmarkKey ? definition.benchmarkKey(arch) : null
 }
 
 /**
  * Writes the rows of the first (for a score job, only) weight pair as CSV (header + one line per
- * arch, empty epsilon for NaN) or as JSON, by extension. NB101 rows also carry `hash`.
+ * arch, empty epsilon for NaN) or as JSON, by extension. Rows of spaces with a benchmark key (NB101) also carry `hash`.
  */
 export async function writeScores(path: string, request: JobSpec, summary: ScorePairsSummary): Promise<void> {
   const text = path.toLowerCase().endsWith('.json') ? toJson(request, summary) : toCsv(request, summary)
@@ -52,7 +53,7 @@ function keyFields(request: JobSpec, summary: ScorePairsSummary) {
 
 function toCsv(request: JobSpec, summary: ScorePairsSummary): string {
   const key = keyFields(request, summary)
-  const columns = CSV_COLUMNS.filter((column) => column !== 'hash' || request.space === 'nb101')
+  const columns = CSV_COLUMNS.filter((column) => column !== 'hash' || getSpace(request.space).hasBenchmarkKey)
   const lines = [columns.join(',')]
   for (const row of summary.pairs[0].rows) {
     const values: Record<CsvColumn, string | number> = {

@@ -2,9 +2,10 @@ import { Command, Option } from 'commander'
 import { defaultDatabasePath } from '../services/paths.ts'
 import { checkScoreParameters } from '../services/score-parameters.ts'
 import { checkEngineRequest, checkSpaceDataset } from '../core/scoring/index.ts'
+import { DEFAULT_SPACE_ID, getSpace, spaceIds } from '../core/spaces/registry.ts'
 import type { JobKind } from '../store/index.ts'
 import type { JobSpec } from '../jobs/job-spec.ts'
-import { SPACE_DATASETS, type BackendId, type DatasetId, type EngineId, type InputSource, type SpaceId, type WeightPair } from '../../shared/types.ts'
+import { type BackendId, type DatasetId, type EngineId, type InputSource, type SpaceId, type WeightPair } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import { parseInteger } from './parse.ts'
 
@@ -28,7 +29,7 @@ export interface ScoringOptions {
 /** Adds the scoring options to a command. */
 export function addScoringOptions(command: Command): Command {
   return command
-    .addOption(new Option('--space <space>', 'search space (nb101 needs --dataset cifar10; nbnlp: --archs FILE of recepies or a folder of training logs)').choices(['nb201', 'nb101', 'nbnlp']).default('nb201'))
+    .addOption(new Option('--space <space>', 'search space (nb101 needs --dataset cifar10; nbnlp: --archs FILE of recepies or a folder of training logs)').choices(spaceIds()).default(DEFAULT_SPACE_ID))
     .addOption(new Option('--dataset <dataset>', 'dataset (fixes classes and image size; default: cifar10, ptb for nbnlp)').choices(['cifar10', 'cifar100', 'ImageNet16-120', 'ptb']))
     .addOption(new Option('--input <source>', 'minibatch source (real: training images installed with epsinas data)').choices(['grey', 'normal', 'uniform', 'uniform-pos', 'real']).default('grey'))
     .option('--input-seed <s>', 'seed of a random minibatch', parseInteger('--input-seed', 0), 0)
@@ -54,7 +55,7 @@ export function jobSpecOf(kind: JobKind, options: ScoringOptions, pairs: WeightP
   const spec: JobSpec = {
     kind,
     space: options.space,
-    dataset: options.dataset ?? SPACE_DATASETS[options.space][0],
+    dataset: options.dataset ?? getSpace(options.space).datasets[0],
     input: options.input,
     inputSeed: inputSeedOf(options),
     batchSize: options.batch,

@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises'
 import { Command, Option } from 'commander'
 import { computeEpsilonStats, type EpsilonStats } from '../core/stats/index.ts'
-import { normalizeArch } from '../core/scoring/index.ts'
+import { DEFAULT_SPACE_ID, getSpace, spaceIds } from '../core/spaces/registry.ts'
 import { joinScoresWithAccuracies, readAccuraciesFile, readScoresFile } from '../services/score-files.ts'
 import { defaultDatabasePath } from '../services/paths.ts'
-import { installedAccuracies, type AccuracySplit } from '../benchmarks/installed-accuracies.ts'
-import { installedNbNlpLosses, NBNLP_TARGET } from '../benchmarks/installed-nbnlp-losses.ts'
+import type { AccuracySplit } from '../benchmarks/accuracy-tables.ts'
+import { spaceBenchmarkData } from '../benchmarks/space-data/index.ts'
 import { openBenchmarkStore } from '../store/benchmarks.ts'
 import type { DatasetId, SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
@@ -30,7 +30,7 @@ interface StatsOptions {
 export function statsCommand(): Command {
   return new Command('stats')
     .description('correlate epsilon scores with trained accuracies (Spearman, Kendall, top-10%, top-64)')
-    .addOption(new Option('--space <space>', 'search space of the arch ids').choices(['nb201', 'nb101', 'nbnlp']).default('nb201'))
+    .addOption(new Option('--space <space>', 'search space of the arch ids').choices(spaceIds()).default(DEFAULT_SPACE_ID))
     .requiredOption('--scores <file>', 'scores (CSV with arch,epsilon or the JSON written by epsinas score)')
     .option('--accuracies <file>', 'accuracies CSV with header arch,accuracy (default: the installed benchmark accuracies, see epsinas data)')
     .option('--db <file>', 'SQLite cache holding the installed benchmark tables (epsinas data convert)', defaultDatabasePath())
@@ -46,10 +46,14 @@ export function statsCommand(): Command {
 
 async function runStats(options: StatsOptions): Promise<void> {
   if (options.json) checkOutputFile('--json', options.json)
-  const normalize = (arch: string): string => normalizeArch(options.space, arch)
+  const space = getSpace(options.space)
+  const normalize = (arch: string): string => space.normalize(arch)
   const scores = await readScoresFile(options.scores, { normalizeArch: normalize })
-  const dataset = options.dataset ?? (options.space === 'nbnlp' ? 'ptb' : 'cifar10')
-  const target = options.accuracies === undefined ? installed(options, dataset, scores.keys()) : { values: await readAccuraciesFile(options.accuracies, { normalizeArch: normalize }), note: null }
+  const dataset = options.dataset ?? space.datasets[0]
+  const target =
+    options.accuracies === undefined
+      ? installed(options, dataset, scores.keys())
+      : { values: await readAccuraciesFile(options.accuracies, { normalizeArch: normalize }), note: null, lowerIsBetter: false }
   const accuracies = target.values
   const from = options.accuracies ?? `the installed ${options.space} ${dataset} accuracies (${options.db})`
   const joined = joinScoresWithAccuracies(scores, accuracies)
@@ -57,7 +61,7 @@ async function runStats(options: StatsOptions): Promise<void> {
     throw new EpsinasError('BAD_FILE', `no architecture of ${options.scores} appears in ${from}`)
   }
   // Installed NB-NLP targets are losses: lower is better (metric.md section 5).
-  const stats = computeEpsilonStats(joined.scores, joined.accuracies, { lowerIsBetter: options.space === 'nbnlp' && options.accuracies === undefined })
+  const stats = computeEpsilonStats(joined.scores, joined.accuracies, { lowerIsBetter: target.lowerIsBetter })
   const notes: string[] = target.note === null ? [] : [target.note]
   if (joined.onlyInScores > 0) notes.push(`${joined.onlyInScores} scored architectures have no accuracy and are left out`)
   if (joined.onlyInAccuracies > 0) notes.push(`${joined.onlyInAccuracies} architectures with an accuracy have no score`)
@@ -71,21 +75,17 @@ async function runStats(options: StatsOptions): Promise<void> {
   }
 }
 
-/** Accuracies of the scored archs from the benchmark tables: only those, so no "have no score" note for the rest of the benchmark. */
-function installed(options: StatsOptions, dataset: StatsDataset, archs: Iterable<string>): { values: Map<string, number>; note: string | null } {
-  const textDataset = dataset === 'ptb' || dataset === 'wikitext-2'
-  if (textDataset !== (options.space === 'nbnlp')) {
-    throw new EpsinasError('BAD_ARGUMENT', `--dataset ${dataset} has no ${options.space} accuracies: ptb and wikitext-2 go with --space nbnlp, the image datasets with nb201 / nb101`)
+/** Accuracies (or losses) of the scored archs from the benchmark tables: only those, so no "have no score" note for the rest of the benchmark. */
+function installed(options: StatsOptions, dataset: StatsDataset, archs: Iterable<string>): { values: Map<string, number>; note: string | null; lowerIsBetter: boolean } {
+  const target = spaceBenchmarkData(options.space).statsTarget
+  if (!target) throw new EpsinasError('BAD_ARGUMENT', `no installed accuracies for the ${options.space} space; pass --accuracies FILE`)
+  if (!target.datasets.includes(dataset)) {
+    throw new EpsinasError('BAD_ARGUMENT', `--dataset ${dataset} has no ${options.space} accuracies: the installed ${options.space} ones are for ${target.datasets.join(', ')}`)
   }
   const store = openBenchmarkStore(options.db, { readOnly: true })
   try {
-    if (options.space !== 'nbnlp') {
-      const { accuracies, source } = installedAccuracies(store, options.space, dataset as DatasetId, options.split, archs)
-      return { values: accuracies, note: `accuracies: ${source.description}` }
-    }
-    const split = options.split ?? 'test'
-    const { losses, collections } = installedNbNlpLosses(store, dataset, split, archs)
-    return { values: losses, note: `target: NAS-Bench-NLP ${NBNLP_TARGET[split]}, final epoch of each run, from ${collections.map((c) => `nbnlp:${c}`).join(', ')}` }
+    const { values, note } = target.values(store, dataset, options.split, archs)
+    return { values, note, lowerIsBetter: target.lowerIsBetter }
   } finally {
     store.close()
   }

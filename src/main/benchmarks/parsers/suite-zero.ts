@@ -99,7 +99,7 @@ export async function importSuiteZero(
         space ??= guessSpace(entry.key)
         let cell: { specId: string; spec: string; arch: string | null }
         try {
-          cell = space === 'nb201' ? nb201Cell(entry.key) : nb101Cell(entry.key, resolveNb101)
+          cell = CELL_OF_KEY[space](entry.key, resolveNb101)
         } catch (error) {
           if (error instanceof EpsinasError) throw error
           throw badFile(path, where, (error as Error).message)
@@ -145,6 +145,12 @@ export async function importSuiteZero(
   } finally {
     staging.close()
   }
+}
+
+/** The decoder of each space's keys: the Suite-Zero file format covers these two spaces only. */
+const CELL_OF_KEY: Record<SuiteZeroSpace, (key: string, resolveNb101: (matrix: string, ops: readonly string[]) => string | null) => { specId: string; spec: string; arch: string | null }> = {
+  nb201: (key) => nb201Cell(key),
+  nb101: (key, resolveNb101) => nb101Cell(key, resolveNb101),
 }
 
 /** An NB201 key: the spec is the arch string itself. */

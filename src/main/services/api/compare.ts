@@ -6,7 +6,9 @@
 import type { CompareRequest, CompareResponse, ComparePoint, ProxyStatsView } from '../../../shared/api.ts'
 import { computeEpsilonStats } from '../../core/stats/index.ts'
 import { benchmarkKey, installedAccuracyTable as sharedAccuracyTable, SUITE_ZERO_ACCURACY } from '../../benchmarks/installed-accuracies.ts'
-import { listProxies, nb201Costs, proxyScores, resolveNb201Split, type BenchmarkStore } from '../../store/benchmarks.ts'
+import { spaceBenchmarkData } from '../../benchmarks/space-data/index.ts'
+import { getSpace } from '../../core/spaces/registry.ts'
+import { listProxies, proxyScores, type BenchmarkStore } from '../../store/benchmarks.ts'
 import type { ScoreStore } from '../../store/index.ts'
 import type { DatasetId, SpaceId } from '../../../shared/types.ts'
 import { listScores } from './scores.ts'
@@ -19,7 +21,7 @@ export async function compareScores(store: ScoreStore, benchmarks: BenchmarkStor
   if (scores.length === 0) missing.push('no cached epsilon scores for this configuration: start a run on the Runs page')
   const { accuracies, source } = installedAccuracyTable(benchmarks, request.space, request.dataset)
   if (!source) missing.push(`install NAS-Bench-201 accuracies (NATS, NNI or Suite-Zero) to compare against accuracy on ${request.dataset}`)
-  const params = request.space === 'nb201' ? nb201Costs(benchmarks, resolveNb201Split(request.dataset, 'test').trainSet) : new Map<string, { params: number | null }>()
+  const params = spaceBenchmarkData(getSpace(request.space).id).parameters?.(benchmarks, request.dataset) ?? new Map<string, { params: number | null }>()
   if (params.size === 0) missing.push('install NAS-Bench-201 (NATS or NNI) to colour points by parameter count')
   // Scores are keyed by our arch ids, the tables by the benchmark's (NB101: module hash).
   const toKey = benchmarkKey(request.space)

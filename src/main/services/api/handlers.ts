@@ -16,6 +16,7 @@ import { listSweeps, startSweep } from './sweeps.ts'
 import { JobManager } from './job-manager.ts'
 import { ProgressHub } from './progress-hub.ts'
 import { listScores } from './scores.ts'
+import { listSpaceViews } from './spaces.ts'
 import { startScore } from './start-score.ts'
 import { jobDetails, jobView } from './views.ts'
 import { selectWeights } from './weights.ts'
@@ -91,6 +92,7 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
     'sweeps:list': async () => listSweeps(store),
     'compare:get': (request) => compareScores(store, benchmarkTables(), request),
     'cache:clear': () => clearScoreCache(store, benchmarkTables()),
+    'spaces:list': async () => listSpaceViews(),
   }
   return {
     handlers,

@@ -18,7 +18,8 @@ import type {
   StartSweepRequest,
   WeightsSelectRequest,
 } from '../../../shared/api.ts'
-import { DATASETS, SPACE_DATASETS, type BackendId, type DatasetId, type EngineId, type InputSource, type SpaceId, type WeightPair } from '../../../shared/types.ts'
+import { getSpace, isSpaceId, spaceIds } from '../../core/spaces/registry.ts'
+import { DATASETS, type BackendId, type DatasetId, type EngineId, type InputSource, type WeightPair } from '../../../shared/types.ts'
 import { Checker, join, type Checked } from './check.ts'
 import { weightPairProblem } from '../score-parameters.ts'
 
@@ -27,8 +28,6 @@ export const MAX_SCORES_LIMIT = 100_000
 /** Most architectures one job may list explicitly. */
 export const MAX_LISTED_ARCHS = 100_000
 
-// Every space the shared types define (SPACE_DATASETS names each), so a new space needs no edit here.
-const SPACES = Object.keys(SPACE_DATASETS) as SpaceId[]
 const DATASET_IDS = Object.keys(DATASETS) as DatasetId[]
 const INPUTS: readonly InputSource[] = ['grey', 'normal', 'uniform', 'uniform-pos', 'real']
 const ENGINES: readonly EngineId[] = ['collapsed', 'full']
@@ -64,6 +63,7 @@ export const SCHEMAS: { [C in ApiChannel]: Schema<C> } = {
   'sweeps:list': nothing,
   'compare:get': compare,
   'cache:clear': nothing,
+  'spaces:list': nothing,
 }
 
 /** Channels without arguments accept nothing, null or an empty object (what an HTTP client sends). */
@@ -75,10 +75,11 @@ function nothing(raw: unknown): Checked<void> {
 }
 
 function scoreConfig(c: Checker, o: Record<string, unknown>): ScoreConfigRequest {
-  const space = c.oneOf(o.space, 'space', SPACES)
+  // The registry's spaces at the time of the request, so a space registered later is accepted too.
+  const space = c.oneOf(o.space, 'space', spaceIds())
   const dataset = c.oneOf(o.dataset, 'dataset', DATASET_IDS)
-  if (SPACES.includes(space) && DATASET_IDS.includes(dataset) && !SPACE_DATASETS[space].includes(dataset)) {
-    c.fail('dataset', `${JSON.stringify(dataset)} is not defined for ${space} (use ${SPACE_DATASETS[space].join(', ')})`)
+  if (isSpaceId(space) && DATASET_IDS.includes(dataset) && !getSpace(space).datasets.includes(dataset)) {
+    c.fail('dataset', `${JSON.stringify(dataset)} is not defined for ${space} (use ${getSpace(space).datasets.join(', ')})`)
   }
   const config: ScoreConfigRequest = {
     space,

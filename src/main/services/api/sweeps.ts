@@ -5,6 +5,8 @@ import type { StartScoreResponse, StartSweepRequest, SweepSummaryView } from '..
 import { EpsinasError } from '../../../shared/errors.ts'
 import { selectArchs } from '../../cli/arch-selection.ts'
 import { checkEngineRequest, checkSpaceDataset } from '../../core/scoring/index.ts'
+import { getSpace } from '../../core/spaces/registry.ts'
+import { spaceBenchmarkData } from '../../benchmarks/space-data/index.ts'
 import { parseJobSpec } from '../../jobs/job-spec.ts'
 import type { ScoreStore } from '../../store/index.ts'
 import type { BenchmarkStore } from '../../store/benchmarks.ts'
@@ -40,7 +42,12 @@ export async function startSweep(context: SweepContext, request: StartSweepReque
  * folder (the installed tables may change later; the sweep keeps what it started with).
  */
 async function writeAccuracies(context: SweepContext, request: StartSweepRequest): Promise<string> {
-  if (request.space !== 'nb201') throw new EpsinasError('BAD_ARGUMENT', 'sweeps with accuracies need NAS-Bench-201 (the NB101 tables arrive later); start it without accuracies')
+  // The job's accuracies file is keyed by arch, so it needs installed accuracies keyed by arch too
+  // (not NB101's, keyed by module hash; not NB-NLP's losses).
+  const space = getSpace(request.space)
+  if (space.hasBenchmarkKey || !spaceBenchmarkData(space.id).accuracies) {
+    throw new EpsinasError('BAD_ARGUMENT', `sweeps with accuracies need installed accuracies keyed by arch (NAS-Bench-201 has them, ${space.title} not yet); start it without accuracies`)
+  }
   const { accuracies } = installedAccuracyTable(context.benchmarks(), request.space, request.dataset)
   if (accuracies.size === 0) throw new EpsinasError('BAD_ARGUMENT', `install NAS-Bench-201 accuracies for ${request.dataset} first (Benchmarks page), or start the sweep without accuracies`)
   const dir = join(context.dataDir, 'sweeps')

@@ -1,19 +1,32 @@
 import { describe, expect, test } from 'vitest'
-import type { CompareResponse, JobView } from '../../../shared/api.ts'
+import type { CompareResponse, JobView, SpaceView } from '../../../shared/api.ts'
 import { configChoices, epsilonPoints } from './compare.ts'
 import { pageFromHash } from './pages.ts'
 import { buildStartRequest, defaultRunForm } from './run-form.ts'
 import { heatCells, parseExponents } from './sweeps.ts'
 
+/** What spaces:list answers (the main process's registry), as the pages receive it. */
+const SPACES: SpaceView[] = [
+  { id: 'nb201', title: 'NAS-Bench-201', datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], defaultWeights: [1e-7, 1], size: 15_625 },
+  { id: 'toy', title: 'Toy', datasets: ['cifar100'], defaultWeights: [1e-2, 2], size: null },
+]
+
 describe('buildStartRequest', () => {
-  test('should use the paper default pair and a seeded sample by default', () => {
-    const built = buildStartRequest(defaultRunForm(), null)
-    expect(built).toMatchObject({ ok: true, request: { weights: [1e-7, 1], archs: { kind: 'sample', limit: 100, seed: 0 } } })
+  test('should use the paper default pair of the default (first listed) space and a seeded sample by default', () => {
+    const built = buildStartRequest(defaultRunForm(), null, SPACES)
+    expect(built).toMatchObject({ ok: true, request: { space: 'nb201', dataset: 'cifar10', weights: [1e-7, 1], archs: { kind: 'sample', limit: 100, seed: 0 } } })
+  })
+  test('should take the chosen space\'s default pair and move to its first dataset when the form\'s is not one of its', () => {
+    const built = buildStartRequest({ ...defaultRunForm(), space: 'toy' }, null, SPACES)
+    expect(built).toMatchObject({ ok: true, request: { space: 'toy', dataset: 'cifar100', weights: [1e-2, 2] } })
+  })
+  test('should wait for the list of spaces', () => {
+    expect(buildStartRequest(defaultRunForm(), null, [])).toMatchObject({ ok: false, reason: expect.stringMatching(/search spaces/) })
   })
   test('should refuse "automatic" until a pair was picked on the Weights page, then use it', () => {
     const form = { ...defaultRunForm(), weightMode: 'automatic' as const }
-    expect(buildStartRequest(form, null)).toMatchObject({ ok: false, reason: expect.stringMatching(/Weights page/) })
-    expect(buildStartRequest(form, [1e-3, 10])).toMatchObject({ ok: true, request: { weights: [1e-3, 10] } })
+    expect(buildStartRequest(form, null, SPACES)).toMatchObject({ ok: false, reason: expect.stringMatching(/Weights page/) })
+    expect(buildStartRequest(form, [1e-3, 10], SPACES)).toMatchObject({ ok: true, request: { weights: [1e-3, 10] } })
   })
 })
 

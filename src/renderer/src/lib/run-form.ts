@@ -1,12 +1,13 @@
 /** The Runs page's form: its fields, defaults and the request they make (pure). */
-import type { StartScoreRequest } from '../../../shared/api.ts'
-import { DEFAULT_WEIGHTS, SPACE_DATASETS, type BackendId, type DatasetId, type EngineId, type InputSource, type SpaceId } from '../../../shared/types.ts'
+import type { SpaceView, StartScoreRequest } from '../../../shared/api.ts'
+import type { BackendId, DatasetId, EngineId, InputSource, SpaceId } from '../../../shared/types.ts'
 
 /** Where the weight pair comes from. */
 export type WeightMode = 'default' | 'automatic' | 'custom'
 
 /** The form's fields. */
 export interface RunForm {
+  /** '' until the spaces are listed: the first listed space (the default). */
   space: SpaceId
   dataset: DatasetId
   input: InputSource
@@ -22,10 +23,10 @@ export interface RunForm {
   sampleSeed: number
 }
 
-/** Defaults: the paper's NB201 setting on a small sample. */
+/** Defaults: the paper's setting of the default space (the first listed) on a small sample. */
 export function defaultRunForm(): RunForm {
   return {
-    space: 'nb201',
+    space: '',
     dataset: 'cifar10',
     input: 'grey',
     inputSeed: 0,
@@ -41,9 +42,6 @@ export function defaultRunForm(): RunForm {
   }
 }
 
-/** Names of the search spaces for people, in the order offered. */
-export const SPACE_LABELS: Record<SpaceId, string> = { nb201: 'NAS-Bench-201', nb101: 'NAS-Bench-101', nbnlp: 'NAS-Bench-NLP' }
-
 /** Minibatch sources for people. */
 export const INPUT_LABELS: Record<InputSource, string> = {
   grey: 'grey (constant)',
@@ -53,13 +51,35 @@ export const INPUT_LABELS: Record<InputSource, string> = {
   real: 'real images/text (installed dataset)',
 }
 
-/** Datasets offered for a space. */
-export function datasetsFor(space: SpaceId): readonly DatasetId[] {
-  return SPACE_DATASETS[space]
+/** The listed space a form names; '' (or an id no longer listed) is the first listed, the default. Null until the list arrives. */
+export function spaceOf(spaces: readonly SpaceView[], id: SpaceId): SpaceView | null {
+  return spaces.find((space) => space.id === id) ?? spaces[0] ?? null
+}
+
+/** Datasets offered for a space (none until the spaces are listed). */
+export function datasetsFor(spaces: readonly SpaceView[], id: SpaceId): readonly DatasetId[] {
+  return spaceOf(spaces, id)?.datasets ?? []
+}
+
+/**
+ * A form's space and dataset made valid for the listed spaces: its space when listed, else the
+ * default; its dataset when the space is defined on it, else the space's first. Unchanged until
+ * the list arrives.
+ */
+export function listedChoice(spaces: readonly SpaceView[], choice: { space: SpaceId; dataset: DatasetId }): { space: SpaceId; dataset: DatasetId } {
+  const space = spaceOf(spaces, choice.space)
+  if (!space) return choice
+  return { space: space.id, dataset: space.datasets.includes(choice.dataset) ? choice.dataset : space.datasets[0] }
 }
 
 /** The request, or the reason it cannot be made yet. */
-export function buildStartRequest(form: RunForm, automatic: readonly [number, number] | null): { ok: true; request: StartScoreRequest } | { ok: false; reason: string } {
+export function buildStartRequest(
+  form: RunForm,
+  automatic: readonly [number, number] | null,
+  spaces: readonly SpaceView[],
+): { ok: true; request: StartScoreRequest } | { ok: false; reason: string } {
+  const space = spaceOf(spaces, form.space)
+  if (!space) return { ok: false, reason: 'Loading the search spaces…' }
   let weights: [number, number]
   if (form.weightMode === 'automatic') {
     if (!automatic) return { ok: false, reason: 'No automatic pair yet: run a sweep on the Weights page and use its automatic choice.' }
@@ -68,11 +88,10 @@ export function buildStartRequest(form: RunForm, automatic: readonly [number, nu
     if (!(form.customLow > 0 && form.customHigh > 0)) return { ok: false, reason: 'Both weights must be positive numbers.' }
     weights = [form.customLow, form.customHigh]
   } else {
-    weights = [...DEFAULT_WEIGHTS[form.space]] as [number, number]
+    weights = [space.defaultWeights[0], space.defaultWeights[1]]
   }
   const request: StartScoreRequest = {
-    space: form.space,
-    dataset: datasetsFor(form.space).includes(form.dataset) ? form.dataset : datasetsFor(form.space)[0],
+    ...listedChoice(spaces, form),
     input: form.input,
     inputSeed: form.inputSeed,
     batchSize: form.batchSize,

@@ -14,3 +14,4 @@ export {
 } from './arch.ts'
 export { nb201CanonicalKey, type CellExpr } from './canonical.ts'
 export { BN_EPS, buildNb201Network, type Nb201NetworkOptions } from './network.ts'
+export { nb201Space } from './space.ts'

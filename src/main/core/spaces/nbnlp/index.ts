@@ -4,3 +4,4 @@ export { NBNLP_DEFAULTS, formatNbnlpArch, normalizeNbnlpArch, parseNbnlpArch, ty
 export { LEAKY_RELU_SLOPE, buildNbnlpNetwork, type NbnlpNetworkOptions } from './network.ts'
 export { EMBEDDING_SEED, NBNLP_STEPS, PTB_VOCABULARY, randomTokens, syntheticTokenMinibatch, tokenMinibatch, type TokenIds } from './embedding.ts'
 export { randomRecepie, sampleRecepies } from './sample.ts'
+export { nbnlpSpace } from './space.ts'

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { normalizeNbnlpArch } from '../core/spaces/nbnlp/index.ts'
-import { EpsinasError } from '../../shared/errors.ts'
+import { normalizeNbnlpArch } from '../../core/spaces/nbnlp/index.ts'
+import { EpsinasError } from '../../../shared/errors.ts'
 
 /**
  * NAS-Bench-NLP architectures from the command line's --archs PATH: a file with one JSON per line

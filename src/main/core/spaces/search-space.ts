@@ -1,0 +1,122 @@
+/**
+ * What a search space is to the engine: one definition object per space (its folder's `space.ts`),
+ * typed over the space's own parsed arch, and the string-facing `SearchSpace` every caller uses.
+ * Pure, like the rest of core/: whatever needs the benchmark tables sits in benchmarks/space-data.
+ */
+import type { Graph } from '../ir/graph.ts'
+import type { DatasetId, WeightPair } from '../../../shared/types.ts'
+import { EpsinasError } from '../../../shared/errors.ts'
+
+/** `literal`: the reference network op for op; `pruned`: its canonical form, where the space has one. */
+export type NetworkForm = 'literal' | 'pruned'
+
+/** What fixes a network besides the arch and the weights. */
+export interface NetworkOptions {
+  dataset: DatasetId
+  batchSize: number
+  form: NetworkForm
+}
+
+/**
+ * A space as its folder writes it, over its parsed arch type `Arch`. Every written arch goes
+ * through `parse` (which throws BAD_ARCH saying what is wrong and where) and `format`: the
+ * formatted text is the arch's id everywhere (cache key, score files, the renderer).
+ */
+export interface SpaceDefinition<Arch> {
+  /** Short id used on the command line, in the cache key and in files (`nb201`). */
+  id: string
+  /** Name for people (`NAS-Bench-201`). */
+  title: string
+  /** Datasets the space is defined on; the first is the default. */
+  datasets: readonly DatasetId[]
+  /** The weight pair used when none is given (paper Table 8 for the benchmark spaces). */
+  defaultWeights: WeightPair
+  /** How many architectures the space has; null when unbounded. */
+  size: number | null
+  /** How one arch is written in a file, for messages: `an arch string`, `{"matrix": [[...]], "ops": [...]}`. */
+  writtenForm: string
+  /** The arch of a written one, or BAD_ARCH naming what is wrong and where. */
+  parse(text: string): Arch
+  /** The normal written form: format(parse(format(a))) === format(a). */
+  format(arch: Arch): string
+  /** `count` distinct archs drawn from `seed`, in their normal written form; same seed, same list on every machine. */
+  sample(count: number, seed: number): string[]
+  /** Every arch in the space's own order, in normal written form; absent for spaces too large or unbounded. */
+  enumerate?(): string[]
+  /**
+   * An id shared by archs whose `pruned` networks are the same; absent when the space has none.
+   * Only used where the literal network provably stays finite (core/scoring decides that).
+   */
+  canonicalKey?(arch: Arch): string
+  /** The key the benchmark tables use for this arch when it is not the written form (NB101: module hash). */
+  benchmarkKey?(arch: Arch): string
+  /** The network of one arch at full width; the dataset is already checked against `datasets`. */
+  buildNetwork(arch: Arch, options: NetworkOptions): Graph
+}
+
+/** A space with its arch type erased: every argument and result is the written arch text. */
+export interface SearchSpace {
+  readonly id: string
+  readonly title: string
+  readonly datasets: readonly DatasetId[]
+  readonly defaultWeights: WeightPair
+  readonly size: number | null
+  readonly writtenForm: string
+  /** The normal written form of `text`, or BAD_ARCH. */
+  normalize(text: string): string
+  /** Why `text` is not an arch of the space (the BAD_ARCH message), or null when it is one. */
+  validate(text: string): string | null
+  sample(count: number, seed: number): string[]
+  /** Every arch, or null when the space cannot be enumerated. */
+  enumerate(): string[] | null
+  /** Whether `canonicalKey` can ever give a key (so callers can skip building the literal network). */
+  readonly hasCanonicalForm: boolean
+  /** The canonical id of `arch`, or null when the space has none. */
+  canonicalKey(arch: string): string | null
+  /** Whether benchmark tables key archs by something other than their written form. */
+  readonly hasBenchmarkKey: boolean
+  /** The benchmark tables' key of `arch` (its written form when the space has no other). */
+  benchmarkKey(arch: string): string
+  /** Throws BAD_ARGUMENT unless the space is defined on `dataset`. */
+  checkDataset(dataset: DatasetId): void
+  buildNetwork(arch: string, options: NetworkOptions): Graph
+}
+
+/** Erases a definition's arch type: the one way a definition becomes a SearchSpace (built-in or not). */
+export function defineSpace<Arch>(definition: SpaceDefinition<Arch>): SearchSpace {
+  const d = definition
+  const checkDataset = (dataset: DatasetId): void => {
+    if (!d.datasets.includes(dataset)) {
+      throw new EpsinasError('BAD_ARGUMENT', `search space ${d.id} is defined on ${d.datasets.join(', ')} only (got --dataset ${dataset})`)
+    }
+  }
+  return Object.freeze({
+    id: d.id,
+    title: d.title,
+    datasets: Object.freeze([...d.datasets]),
+    defaultWeights: Object.freeze([d.defaultWeights[0], d.defaultWeights[1]] as const),
+    size: d.size,
+    writtenForm: d.writtenForm,
+    normalize: (text: string) => d.format(d.parse(text)),
+    validate(text: string): string | null {
+      try {
+        d.parse(text)
+        return null
+      } catch (error) {
+        if (error instanceof EpsinasError && error.code === 'BAD_ARCH') return error.message
+        throw error
+      }
+    },
+    sample: (count: number, seed: number) => d.sample(count, seed),
+    enumerate: () => d.enumerate?.() ?? null,
+    hasCanonicalForm: d.canonicalKey !== undefined,
+    canonicalKey: (arch: string) => (d.canonicalKey ? d.canonicalKey(d.parse(arch)) : null),
+    hasBenchmarkKey: d.benchmarkKey !== undefined,
+    benchmarkKey: (arch: string) => (d.benchmarkKey ? d.benchmarkKey(d.parse(arch)) : arch),
+    checkDataset,
+    buildNetwork(arch: string, options: NetworkOptions): Graph {
+      checkDataset(options.dataset)
+      return d.buildNetwork(d.parse(arch), options)
+    },
+  })
+}
