@@ -36,6 +36,7 @@ describe('spaces:list over the HTTP bridge', () => {
       { id: 'nb201', title: 'NAS-Bench-201', datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], defaultWeights: [1e-7, 1], size: 15_625 },
       { id: 'nb101', title: 'NAS-Bench-101', datasets: ['cifar10'], defaultWeights: [1e-4, 10], size: 423_624 },
       { id: 'nbnlp', title: 'NAS-Bench-NLP', datasets: ['ptb'], defaultWeights: [1e-5, 1e-3], size: null },
+      { id: 'natssss', title: 'NATS-Bench size', datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], defaultWeights: [1e-5, 1], size: 32_768 },
     ])
   })
 
@@ -45,7 +46,7 @@ describe('spaces:list over the HTTP bridge', () => {
     const config = { space: 'nb999', dataset: 'cifar10', input: 'grey', inputSeed: 0, batchSize: 4, weights: [1e-7, 1], engine: 'collapsed' }
     const unknown = (await callApi(bridge.origin, bridge.token, 'scores:list', config)).json() as { ok: false; error: { code: string; message: string } }
     expect(unknown.error.code).toBe('BAD_ARGUMENT')
-    expect(unknown.error.message).toContain('"nb201", "nb101", "nbnlp"')
+    expect(unknown.error.message).toContain('"nb201", "nb101", "nbnlp", "natssss"')
     expect(unknown.error.message).not.toContain('\n')
   })
 })

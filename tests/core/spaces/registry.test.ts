@@ -23,15 +23,15 @@ describe('the search-space registry', () => {
   })
 
   test('should list the built-in spaces once each, NAS-Bench-201 first (the default)', () => {
-    expect(spaceIds()).toEqual(['nb201', 'nb101', 'nbnlp'])
+    expect(spaceIds()).toEqual(['nb201', 'nb101', 'nbnlp', 'natssss'])
     expect(new Set(spaceIds()).size).toBe(spaceIds().length)
     expect(DEFAULT_SPACE_ID).toBe('nb201')
   })
 
-  test.each(['nb201', 'nb101', 'nbnlp'])('should give %s every field, consistent with itself', (id) => {
+  test.each(['nb201', 'nb101', 'nbnlp', 'natssss'])('should give %s every field, consistent with itself', (id) => {
     const space = getSpace(id)
     expect(space.id).toBe(id)
-    expect(space.title).toMatch(/^NAS-Bench-/)
+    expect(space.title).toMatch(/^NA(S|TS)-Bench/)
     expect(space.datasets.length).toBeGreaterThan(0)
     for (const dataset of space.datasets) expect(Object.keys(DATASETS)).toContain(dataset)
     expect(weightPairProblem(space.defaultWeights)).toBeNull()
@@ -61,16 +61,18 @@ describe('the search-space registry', () => {
       ['nb201', 15_625, true, false, true],
       ['nb101', 423_624, false, true, false],
       ['nbnlp', null, false, false, false],
+      ['natssss', 32_768, false, false, true],
     ])
     expect(getSpace('nb101').datasets).toEqual(['cifar10'])
     expect(getSpace('nbnlp').datasets).toEqual(['ptb'])
     expect(getSpace('nb201').defaultWeights).toEqual([1e-7, 1])
+    expect(getSpace('natssss').datasets).toEqual(['cifar10', 'cifar100', 'ImageNet16-120'])
   })
 
   test('should refuse an unknown id in one line listing the known ones', () => {
     const error = thrown(() => getSpace('nb999'))
     expect(error.code).toBe('BAD_ARGUMENT')
-    expect(error.message).toBe("unknown search space 'nb999' (known: nb201, nb101, nbnlp)")
+    expect(error.message).toBe("unknown search space 'nb999' (known: nb201, nb101, nbnlp, natssss)")
     expect(unknownSpaceMessage('x'.repeat(100_000)).length).toBeLessThan(400)
     expect(isSpaceId('nb999')).toBe(false)
     expect(isSpaceId(42)).toBe(false)
@@ -83,9 +85,9 @@ describe('the search-space registry', () => {
 
   test('should register a space defined elsewhere through the same function, after the built-ins, and remove it again', () => {
     registerSpace(toySpace)
-    expect(spaceIds()).toEqual(['nb201', 'nb101', 'nbnlp', TOY_SPACE_ID])
+    expect(spaceIds()).toEqual(['nb201', 'nb101', 'nbnlp', 'natssss', TOY_SPACE_ID])
     expect(getSpace(TOY_SPACE_ID)).toBe(toySpace)
-    expect(thrown(() => getSpace('nope')).message).toContain(`known: nb201, nb101, nbnlp, ${TOY_SPACE_ID}`)
+    expect(thrown(() => getSpace('nope')).message).toContain(`known: nb201, nb101, nbnlp, natssss, ${TOY_SPACE_ID}`)
     expect(toySpace.enumerate()).toHaveLength(14)
     expect(toySpace.validate('3-5')).toMatch(/block 2: kernel must be 1 or 3/)
     // A space without benchmark data gets the generic behaviour.
@@ -98,7 +100,7 @@ describe('the search-space registry', () => {
     expect(thrown(() => registerSpace(getSpace('nb201'))).message).toBe('search space nb201 is already registered')
     expect(thrown(() => registerSpace({ ...toySpace, id: 'Bad Id' })).code).toBe('BAD_ARGUMENT')
     expect(thrown(() => unregisterSpace('nb201')).message).toMatch(/built in/)
-    expect(spaceIds()).toEqual(['nb201', 'nb101', 'nbnlp'])
+    expect(spaceIds()).toEqual(['nb201', 'nb101', 'nbnlp', 'natssss'])
   })
 
   test('should give benchmark data only to registered spaces', () => {

@@ -8,11 +8,12 @@ import type { SearchSpace } from './search-space.ts'
 import { nb201Space } from './nb201/space.ts'
 import { nb101Space } from './nb101/space.ts'
 import { nbnlpSpace } from './nbnlp/space.ts'
+import { natsSssSpace } from './natssss/space.ts'
 
 export { defineSpace, type NetworkForm, type NetworkOptions, type SearchSpace, type SpaceDefinition } from './search-space.ts'
 
 /** The built-in spaces, in the order they are offered (the first is the default). */
-const BUILT_IN_SPACES: readonly SearchSpace[] = [nb201Space, nb101Space, nbnlpSpace]
+const BUILT_IN_SPACES: readonly SearchSpace[] = [nb201Space, nb101Space, nbnlpSpace, natsSssSpace]
 
 /** The id of the default space (command-line default, first in the renderer's pickers). */
 export const DEFAULT_SPACE_ID: SpaceId = BUILT_IN_SPACES[0].id

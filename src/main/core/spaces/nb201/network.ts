@@ -23,7 +23,8 @@ export interface Nb201NetworkOptions {
   form: 'literal' | 'pruned'
 }
 
-function reluConvBn(b: GraphBuilder, x: TensorRef, outChannels: number, kernel: number, stride: number): TensorRef {
+/** The reference ReLUConvBN (xautodl cell_operations): ReLU, bias-free conv with `same` padding, BN. */
+export function reluConvBn(b: GraphBuilder, x: TensorRef, outChannels: number, kernel: number, stride: number): TensorRef {
   const relu = b.add({ kind: 'relu' }, [x], 'relu')
   const conv = b.add({ kind: 'conv2d', outChannels, kernel, stride, pad: (kernel - 1) >> 1 }, [relu], 'conv')
   return b.add({ kind: 'batchnorm', eps: BN_EPS }, [conv], 'bn')
@@ -89,7 +90,7 @@ function prunedCell(b: GraphBuilder, cell: Nb201Cell, x: TensorRef, channels: nu
 }
 
 /** The reference ResNetBasicblock with stride 2: shortcut (avg-pool 2x2 then 1x1 conv) + conv_b(conv_a(x)). */
-function reductionBlock(b: GraphBuilder, x: TensorRef, outChannels: number): TensorRef {
+export function reductionBlock(b: GraphBuilder, x: TensorRef, outChannels: number): TensorRef {
   const a = b.scope('conv_a', () => reluConvBn(b, x, outChannels, 3, 2))
   const c = b.scope('conv_b', () => reluConvBn(b, a, outChannels, 3, 1))
   const pooled = b.add({ kind: 'avgpool', kernel: 2, stride: 2, pad: 0, countIncludePad: true }, [x], 'shortcut.avgpool')
