@@ -153,7 +153,9 @@ describe('epsinas score --space nbnlp', () => {
     expect(run.stderr).toContain('2 architectures: 2 scored now')
     expect(run.status).toBe(0)
     const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[]
-    expect(rows.map((r) => r.input)).toEqual(['real', 'real'])
+    // The input as the cache key stores it: `real:` and the installed text's identity.
+    const input = expect.stringMatching(/^real:[0-9a-f]{16}$/)
+    expect(rows.map((r) => r.input)).toEqual([input, input])
     // Different tokens than the synthetic batch of the first test, so different scores.
     const synthetic = parse(readFileSync(join(dir, 'lines.csv'), 'utf8'), { columns: true }) as Record<string, string>[]
     expect(rows[0].epsilon).not.toBe(synthetic[0].epsilon)

@@ -48,7 +48,9 @@ describe('epsinas score --input real', () => {
     expect(first.stderr).toContain('2 scored now')
     expect(first.status).toBe(0)
     const seed3 = rows(join(dir, 'seed3.csv'))
-    expect(seed3.map((r) => [r.input, r.input_seed, r.batch_size])).toEqual([['real', '3', '8'], ['real', '3', '8']])
+    // The input as the cache key stores it: `real:` and the installed data's identity.
+    const input = expect.stringMatching(/^real:[0-9a-f]{16}$/)
+    expect(seed3.map((r) => [r.input, r.input_seed, r.batch_size])).toEqual([[input, '3', '8'], [input, '3', '8']])
     for (const row of seed3) expect(Number.isFinite(Number(row.epsilon)) && row.epsilon !== '').toBe(true)
 
     const other = score(join(dir, 'seed4.csv'), '--data-seed', '4')

@@ -79,6 +79,7 @@ export function dataCommand(): Command {
     const result = await importItem(item, path, { dataDir: dataDirOf(options), mode: options.copy ? 'copy' : options.link ? 'link' : 'auto' })
     const lines = result.imported.map(importedLine)
     if (result.missing.length > 0) lines.push(`still missing: ${result.missing.join(', ')}`)
+    lines.push(...result.warnings.map((w) => `warning: ${w}`))
     lines.push(describeStatus(item, result.status))
     process.stdout.write(`${lines.join('\n')}\n`)
   })
@@ -88,6 +89,7 @@ export function dataCommand(): Command {
     const result = await verifyItem(item, { dataDir: dataDirOf(options) })
     const lines = result.checked.map((c) => `${c.ok ? 'ok    ' : 'FAILED'} ${c.name}: ${c.detail}`)
     if (result.checked.length === 0) lines.push(`${id}: nothing installed to verify`)
+    lines.push(...result.warnings.map((w) => `warning: ${w}`))
     lines.push(describeStatus(item, result.status))
     process.stdout.write(`${lines.join('\n')}\n`)
     const failed = result.checked.filter((c) => !c.ok)
@@ -130,6 +132,7 @@ async function runDownload(id: string, options: DownloadOptions): Promise<void> 
     bar?.stop()
     const lines = await downloadedLines(dataDirOf(options), item, result.fetched)
     if (result.alreadyPresent.length > 0) lines.push(`already installed: ${result.alreadyPresent.join(', ')}`)
+    lines.push(...result.warnings.map((w) => `warning: ${w}`))
     lines.push(describeStatus(item, result.status))
     process.stdout.write(`${lines.join('\n')}\n`)
   } catch (error) {

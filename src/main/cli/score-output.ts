@@ -42,7 +42,8 @@ function keyFields(request: JobSpec, summary: ScorePairsSummary) {
     dataset: request.dataset,
     classes,
     image_size: imageSize,
-    input: request.input,
+    // As the cache key stores it (`real:<16 hex>` for installed data), not the bare option.
+    input: summary.input,
     input_seed: request.inputSeed,
     batch_size: request.batchSize,
     w_low: summary.pairs[0].weights[0],

@@ -70,6 +70,11 @@ export interface PairOutcome {
 /** Result of a multi-pair run. */
 export interface ScorePairsSummary {
   engine: string
+  /**
+   * The input as the cache key stores it: `real:<16 hex>` names the installed data (see
+   * data/installed-identity.ts), so score files of runs on different data are told apart.
+   */
+  input: string
   backendReason: string
   /** The request's archs, normalised, repeats dropped, in request order. */
   archs: string[]
@@ -226,6 +231,7 @@ export async function scorePairs(request: ScorePairsRequest, context: ScoreRunCo
 
   return {
     engine: engineKey(engine),
+    input,
     backendReason: reason,
     archs,
     pairs: request.pairs.map((weights, p) => {

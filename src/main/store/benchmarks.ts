@@ -89,11 +89,12 @@ function requireCurrent(store: BenchmarkStore, benchmark: string): void {
 
 /**
  * Marks the benchmarks imported from anything inside `folders` (an item's folder, as the paths
- * were written) stale with `reason`. Conversions mark them before replacing the rows, so one that
- * fails or is killed leaves them refused, never silently old; a successful import of the
- * benchmark clears the mark. Returns how many it marked.
+ * were written) stale with `reason`, or clears the mark (null: the item's files are again the ones
+ * converted). Conversions mark them before replacing the rows, so one that fails or is killed
+ * leaves them refused, never silently old; a successful import of the benchmark clears the mark.
+ * Returns how many rows it changed.
  */
-export function markImportsStale(store: BenchmarkStore, folders: readonly string[], reason: string): number {
+export function setImportsStale(store: BenchmarkStore, folders: readonly string[], reason: string | null): number {
   return store.guard('mark stale', () => {
     // A prefix compare, not LIKE: paths may hold % and _.
     const mark = store.db.prepare('UPDATE benchmark_imports SET stale = ? WHERE source = ? OR substr(source, 1, length(?) + 1) = ? || ?')

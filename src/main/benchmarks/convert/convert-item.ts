@@ -1,12 +1,12 @@
 import { resolve } from 'node:path'
 import { EpsinasError } from '../../../shared/errors.ts'
-import { markImportsStale, openBenchmarkStore, recordImportItem } from '../../store/benchmarks.ts'
+import { setImportsStale, openBenchmarkStore, recordImportItem } from '../../store/benchmarks.ts'
 import type { CatalogueItem } from '../catalogue.ts'
 import { RateMeter } from '../download/rate-meter.ts'
 import { installedPath } from '../install/extracted-folder.ts'
 import { itemPaths } from '../install/layout.ts'
 import { acquireLock } from '../install/lock.ts'
-import { readManifest, writeManifest } from '../install/manifest.ts'
+import { convertedDatabases, readManifest, writeManifest } from '../install/manifest.ts'
 import { itemStatus, type ItemStatus } from '../install/status.ts'
 import type { ImportProgress } from '../parsers/progress.ts'
 import { CONVERTERS } from './converters.ts'
@@ -72,7 +72,7 @@ export async function convertItem(item: CatalogueItem, options: ConvertItemOptio
         // conversion succeeds, the old rows must be refused rather than read as current. Marked
         // before any import, so a failure, a cancel or a killed process all leave the mark.
         const reason = `they come from older files of ${item.id}, and converting its newer files did not finish (started ${new Date().toISOString()}); run epsinas data convert ${item.id}`
-        markImportsStale(store, [paths.dir, resolve(paths.dir)], reason)
+        setImportsStale(store, [paths.dir, resolve(paths.dir)], reason)
       }
       for (const [index, file] of item.files.entries()) {
         const meter = new RateMeter()
@@ -92,7 +92,9 @@ export async function convertItem(item: CatalogueItem, options: ConvertItemOptio
     const manifest = await readManifest(paths, item.id)
     const summary = converted.map((c) => `${c.benchmark}: ${c.items} rows`).join(', ')
     const files = Object.fromEntries(item.files.map((f) => [f.name, manifest.files[f.name]?.sha256 ?? null]))
-    manifest.converted = { at: new Date().toISOString(), note: `${summary} in ${options.database}`, files }
+    // Every cache file holding rows of this item, so a later change of its files marks them all stale.
+    const databases = [...new Set([...convertedDatabases(manifest), resolve(options.database)])]
+    manifest.converted = { at: new Date().toISOString(), note: `${summary} in ${options.database}`, files, databases }
     await writeManifest(paths, manifest)
   } finally {
     await release()

@@ -9,6 +9,7 @@ import { installedSize } from './extracted-folder.ts'
 import { itemPaths, type ItemPaths } from './layout.ts'
 import { acquireLock } from './lock.ts'
 import { corruptEntry, readManifest, readyEntry, writeManifest, type Manifest } from './manifest.ts'
+import { publishFiles } from './publish-files.ts'
 import { htmlAdvice, transferFailureMessage } from './messages.ts'
 import { itemStatus, sizeOrNull, type ItemStatus } from './status.ts'
 import { verifyFile } from './verify-file.ts'
@@ -44,6 +45,8 @@ export interface DownloadItemResult {
   status: ItemStatus
   fetched: string[]
   alreadyPresent: string[]
+  /** Rows converted from the older files that could not be marked out of date (install/publish-files.ts). */
+  warnings: string[]
 }
 
 /**
@@ -58,6 +61,7 @@ export async function downloadItem(item: CatalogueItem, options: DownloadItemOpt
   const release = await acquireLock(paths, item.id, 'download')
   const fetched: string[] = []
   const alreadyPresent: string[] = []
+  const warnings: string[] = []
   try {
     const manifest = await readManifest(paths, item.id)
     const todo: Array<{ file: CatalogueFile; urls: string[] }> = []
@@ -65,7 +69,8 @@ export async function downloadItem(item: CatalogueItem, options: DownloadItemOpt
       if (await isInstalled(paths, manifest, file, options)) alreadyPresent.push(file.name)
       else todo.push({ file, urls: urlOrders[index] })
     }
-    await writeManifest(paths, manifest)
+    // Checking what is present may have found a file changed or gone.
+    warnings.push(...(await publishFiles(paths, manifest)))
     if (todo.length > 0) {
       const freeSpace = options.freeSpace ?? systemFreeSpace
       const remaining = await Promise.all(todo.map(async ({ file }) => Math.max(0, file.size.bytes - ((await sizeOrNull(paths.part(file.name))) ?? 0))))
@@ -90,7 +95,7 @@ export async function downloadItem(item: CatalogueItem, options: DownloadItemOpt
           },
         })
         options.onPhase?.({ file: file.name, index, count: todo.length, phase: 'verify' })
-        const size = await verifyAndPublish(item, file, paths, manifest, urls[0], options.signal)
+        const size = await verifyAndPublish(item, file, paths, manifest, urls[0], warnings, options.signal)
         plannedTotal[index] = size
         finishedBytes += size
         fetched.push(file.name)
@@ -101,7 +106,7 @@ export async function downloadItem(item: CatalogueItem, options: DownloadItemOpt
   } finally {
     await release()
   }
-  return { status: await itemStatus(options.dataDir, item), fetched, alreadyPresent }
+  return { status: await itemStatus(options.dataDir, item), fetched, alreadyPresent, warnings }
 }
 
 /** The file's URLs starting at `mirror`, wrapping around. */
@@ -179,7 +184,7 @@ async function fetchFile(
 }
 
 /** Verifies the finished .part; publishes it by rename, or deletes it and records the file as corrupt. */
-async function verifyAndPublish(item: CatalogueItem, file: CatalogueFile, paths: ItemPaths, manifest: Manifest, fallbackOrigin: string, signal?: AbortSignal): Promise<number> {
+async function verifyAndPublish(item: CatalogueItem, file: CatalogueFile, paths: ItemPaths, manifest: Manifest, fallbackOrigin: string, warnings: string[], signal?: AbortSignal): Promise<number> {
   const part = paths.part(file.name)
   const origin = manifest.parts[file.name]?.url ?? fallbackOrigin
   const check = await verifyFile(part, file, { signal })
@@ -194,11 +199,12 @@ async function verifyAndPublish(item: CatalogueItem, file: CatalogueFile, paths:
         : `${item.id}: ${check.message}; nothing was installed (the download from ${origin} was deleted). Run the download again, or try another URL with --mirror N.`
     manifest.files[file.name] = corruptEntry(size, check.message, origin)
     manifest.lastError = { at: new Date().toISOString(), message }
-    await writeManifest(paths, manifest)
-    throw new EpsinasError('DOWNLOAD_FAILED', message)
+    // The error carries the message; a warning about marking rows stale goes with it.
+    const unmarked = await publishFiles(paths, manifest)
+    throw new EpsinasError('DOWNLOAD_FAILED', [message, ...unmarked].join('; '))
   }
   await rename(part, paths.file(file.name))
   manifest.files[file.name] = readyEntry(check, origin)
-  await writeManifest(paths, manifest)
+  warnings.push(...(await publishFiles(paths, manifest)))
   return check.size
 }

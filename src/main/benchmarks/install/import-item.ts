@@ -6,7 +6,8 @@ import { ensureFreeSpace, systemFreeSpace, type FreeSpaceFn } from './disk-space
 import { checkExtractedFolder, folderMembers } from './extracted-folder.ts'
 import { itemPaths } from './layout.ts'
 import { acquireLock } from './lock.ts'
-import { readManifest, readyEntry, writeManifest, type InstalledFile } from './manifest.ts'
+import { readManifest, readyEntry, type InstalledFile } from './manifest.ts'
+import { publishFiles } from './publish-files.ts'
 import { itemStatus, type ItemStatus } from './status.ts'
 import { verifyFile } from './verify-file.ts'
 
@@ -39,6 +40,8 @@ export interface ImportItemResult {
   status: ItemStatus
   imported: ImportedFile[]
   missing: string[]
+  /** Rows converted from the older files that could not be marked out of date (install/publish-files.ts). */
+  warnings: string[]
 }
 
 /**
@@ -69,6 +72,7 @@ export async function importItem(item: CatalogueItem, source: string, options: I
   await mkdir(paths.dir, { recursive: true })
   const release = await acquireLock(paths, item.id, 'import')
   const imported: ImportedFile[] = []
+  let warnings: string[] = []
   try {
     const manifest = await readManifest(paths, item.id)
     const place = (from: string, to: string, size: number): Promise<'link' | 'copy'> => placeFile(from, to, options.mode ?? 'auto', size, options.freeSpace ?? systemFreeSpace)
@@ -109,12 +113,12 @@ export async function importItem(item: CatalogueItem, source: string, options: I
       })
     }
     manifest.lastError = null
-    await writeManifest(paths, manifest)
+    warnings = await publishFiles(paths, manifest)
   } finally {
     await release()
   }
   const status = await itemStatus(options.dataDir, item)
-  return { status, imported, missing: status.files.filter((f) => f.state !== 'ready').map((f) => f.name) }
+  return { status, imported, missing: status.files.filter((f) => f.state !== 'ready').map((f) => f.name), warnings }
 }
 
 /** Errors meaning "no hard link here" (another disk, a file system without links): copy instead. */

@@ -36,9 +36,10 @@ export interface Manifest {
   /**
    * Set by the parsers once the item is in our SQLite tables. `files`: the SHA-256 of each file
    * converted, so a file replaced since (a new download or import) makes the item need
-   * conversion again.
+   * conversion again. `databases`: the cache files the conversion wrote its rows into, so a change
+   * of the files can mark those rows stale there (install/publish-files.ts).
    */
-  converted: { at: string; note: string; files?: Record<string, string | null> } | null
+  converted: { at: string; note: string; files?: Record<string, string | null>; databases?: string[] } | null
   lastError: { at: string; message: string } | null
 }
 
@@ -65,6 +66,20 @@ export async function readManifest(paths: ItemPaths, id: string): Promise<Manife
     converted: m.converted ?? null,
     lastError: m.lastError ?? null,
   }
+}
+
+/** Whether the conversion on record was made from the files installed now. */
+export function convertedCurrent(manifest: Manifest): boolean {
+  const converted = manifest.converted
+  if (!converted) return false
+  if (converted.files === undefined) return true
+  return Object.entries(converted.files).every(([name, sha256]) => manifest.files[name]?.sha256 === sha256)
+}
+
+/** The cache files the conversion on record wrote into; the manifest is a file on disk, so only paths count. */
+export function convertedDatabases(manifest: Manifest): string[] {
+  const recorded: unknown = manifest.converted?.databases
+  return Array.isArray(recorded) ? recorded.filter((d): d is string => typeof d === 'string') : []
 }
 
 /** Writes through a temporary file and a rename, so a crash never leaves half a manifest. */

@@ -3,7 +3,7 @@ import type { CatalogueItem } from '../catalogue.ts'
 import { installedSize } from './extracted-folder.ts'
 import { itemPaths } from './layout.ts'
 import { readLockHolder, type LockHolder } from './lock.ts'
-import { readManifest, type Manifest } from './manifest.ts'
+import { convertedCurrent, readManifest, type Manifest } from './manifest.ts'
 
 /** Where an item stands on this machine. */
 export type ItemState = 'missing' | 'downloading' | 'partial' | 'corrupt' | 'needs-conversion' | 'ready'
@@ -58,14 +58,6 @@ export async function itemStatus(dataDir: string, item: CatalogueItem): Promise<
     problem,
     holder,
   }
-}
-
-/** Whether the conversion on record was made from the files installed now. */
-function convertedCurrent(manifest: Manifest): boolean {
-  const converted = manifest.converted
-  if (!converted) return false
-  if (converted.files === undefined) return true
-  return Object.entries(converted.files).every(([name, sha256]) => manifest.files[name]?.sha256 === sha256)
 }
 
 async function fileStatus(manifest: Manifest, name: string, expected: number, finalPath: string, partPath: string): Promise<FileStatus> {

@@ -2,7 +2,8 @@ import type { CatalogueFile, CatalogueItem } from '../catalogue.ts'
 import { checkExtractedFolder, folderChanges, installedPath } from './extracted-folder.ts'
 import { itemPaths } from './layout.ts'
 import { acquireLock } from './lock.ts'
-import { corruptEntry, readManifest, readyEntry, writeManifest, type InstalledFile, type Manifest } from './manifest.ts'
+import { corruptEntry, readManifest, readyEntry, type InstalledFile, type Manifest } from './manifest.ts'
+import { publishFiles } from './publish-files.ts'
 import { itemStatus, sizeOrNull, type ItemStatus } from './status.ts'
 import { verifyFile } from './verify-file.ts'
 
@@ -10,6 +11,8 @@ import { verifyFile } from './verify-file.ts'
 export interface VerifyItemResult {
   status: ItemStatus
   checked: Array<{ name: string; ok: boolean; detail: string }>
+  /** Rows converted from the older files that could not be marked out of date (install/publish-files.ts). */
+  warnings: string[]
 }
 
 /**
@@ -19,8 +22,9 @@ export interface VerifyItemResult {
 export async function verifyItem(item: CatalogueItem, options: { dataDir: string; signal?: AbortSignal; onFile?: (name: string) => void }): Promise<VerifyItemResult> {
   const paths = itemPaths(options.dataDir, item.id)
   const checked: VerifyItemResult['checked'] = []
-  if ((await sizeOrNull(paths.dir)) === null) return { status: await itemStatus(options.dataDir, item), checked }
+  if ((await sizeOrNull(paths.dir)) === null) return { status: await itemStatus(options.dataDir, item), checked, warnings: [] }
   const release = await acquireLock(paths, item.id, 'verify')
+  let warnings: string[] = []
   try {
     const manifest = await readManifest(paths, item.id)
     for (const file of item.files) {
@@ -46,11 +50,12 @@ export async function verifyItem(item: CatalogueItem, options: { dataDir: string
         checked.push({ name: file.name, ok: false, detail: problem })
       }
     }
-    await writeManifest(paths, manifest)
+    // A file found changed or corrupt leaves the conversion on record out of date.
+    warnings = await publishFiles(paths, manifest)
   } finally {
     await release()
   }
-  return { status: await itemStatus(options.dataDir, item), checked }
+  return { status: await itemStatus(options.dataDir, item), checked, warnings }
 }
 
 /**
