@@ -280,8 +280,11 @@ describe('the workbench in Chromium over the HTTP bridge', () => {
     try {
       await open(page, 'runs')
       const spaces = page.locator('select[name="space"] option')
-      const titles = await until('the listed spaces', () => spaces.allTextContents(), (t) => t.length === 4)
-      expect(titles).toEqual(['NAS-Bench-201', 'NAS-Bench-101', 'NAS-Bench-NLP', 'Toy conv chain'])
+      // Exactly what the API lists, in its order: the built-ins, then the space registered above.
+      const listed = (await world.services.handlers['spaces:list']()).map((space) => space.title)
+      expect(listed.at(-1)).toBe(toySpace.title)
+      const titles = await until('the listed spaces', () => spaces.allTextContents(), (t) => t.length === listed.length)
+      expect(titles).toEqual(listed)
       expect(await page.locator('select[name="space"]').inputValue()).toBe('nb201')
       await page.locator('select[name="space"]').selectOption(TOY_SPACE_ID)
       await until('its datasets', () => page.locator('select[name="dataset"] option').allTextContents(), (d) => d.join() === 'cifar10,cifar100')
