@@ -2,24 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { SeededRandom } from '../../src/main/core/random.ts'
 import { openStore } from '../../src/main/store/index.ts'
-import { installFixture } from '../data/install-fixture.ts'
+import { installFixture, randomCifar10 } from '../data/install-fixture.ts'
 import { writeTarGz } from '../data/readers/helpers.ts'
 import { epsinas, tempDir } from './helpers.ts'
 
 const ARCHS = ['|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|', '|skip_connect~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|']
 const FAST = ['--batch', '8', '--workers', '1', '--no-progress']
-
-/** CIFAR-10 binary batches of random images; `seed` makes two installs hold different pixels. */
-function randomCifar10(perFile: number, seed: number): Array<{ name: string; data: Buffer }> {
-  const random = new SeededRandom(seed)
-  return [1, 2, 3, 4, 5].map((file) => {
-    const data = Buffer.alloc(perFile * 3073)
-    for (let i = 0; i < data.length; i++) data[i] = i % 3073 === 0 ? (i / 3073) % 10 : Math.floor(random.nextFloat() * 256)
-    return { name: `cifar-10-batches-bin/data_batch_${file}.bin`, data }
-  })
-}
 
 /**
  * The score files name the input as the cache key stores it: `real:<16 hex>` for installed data,

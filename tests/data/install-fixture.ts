@@ -1,5 +1,6 @@
 import { bundledCatalogueData, findItem, type CatalogueItem } from '../../src/main/benchmarks/catalogue.ts'
 import { importItem } from '../../src/main/benchmarks/install/index.ts'
+import { SeededRandom } from '../../src/main/core/random.ts'
 
 /**
  * The bundled catalogue item without its published checksums and exact sizes: what a fixture
@@ -14,4 +15,14 @@ export function fixtureItem(id: string): CatalogueItem {
 /** Installs fixture data for a bundled item into `home` through the real import (verification, manifest, rename). */
 export async function installFixture(home: string, id: string, source: string): Promise<void> {
   await importItem(fixtureItem(id), source, { dataDir: home, mode: 'copy' })
+}
+
+/** CIFAR-10 binary batches of random images; `seed` makes two installs hold different pixels. */
+export function randomCifar10(perFile: number, seed: number): Array<{ name: string; data: Buffer }> {
+  const random = new SeededRandom(seed)
+  return [1, 2, 3, 4, 5].map((file) => {
+    const data = Buffer.alloc(perFile * 3073)
+    for (let i = 0; i < data.length; i++) data[i] = i % 3073 === 0 ? (i / 3073) % 10 : Math.floor(random.nextFloat() * 256)
+    return { name: `cifar-10-batches-bin/data_batch_${file}.bin`, data }
+  })
 }

@@ -3,25 +3,14 @@ import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { epsinas, tempDir } from '../cli/helpers.ts'
-import { SeededRandom } from '../../src/main/core/random.ts'
 import { openStore } from '../../src/main/store/index.ts'
 import { bundledCatalogueData, findItem } from '../../src/main/benchmarks/catalogue.ts'
 import { importItem } from '../../src/main/benchmarks/install/index.ts'
-import { installFixture } from './install-fixture.ts'
+import { installFixture, randomCifar10 } from './install-fixture.ts'
 import { writeTarGz } from './readers/helpers.ts'
 
 const ARCHS = ['|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|', '|skip_connect~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|']
 const FAST = ['--batch', '8', '--workers', '1', '--no-progress']
-
-/** CIFAR-10 binary batches of random images; `seed` makes two installs hold different pixels. */
-function randomCifar10(perFile: number, seed: number): Array<{ name: string; data: Buffer }> {
-  const random = new SeededRandom(seed)
-  return [1, 2, 3, 4, 5].map((file) => {
-    const data = Buffer.alloc(perFile * 3073)
-    for (let i = 0; i < data.length; i++) data[i] = i % 3073 === 0 ? (i / 3073) % 10 : Math.floor(random.nextFloat() * 256)
-    return { name: `cifar-10-batches-bin/data_batch_${file}.bin`, data }
-  })
-}
 
 describe('--input real: the cache key names the installed data', () => {
   let dir: string

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { isPidAlive } from '../pid-alive.ts'
 
 /**
  * Tells whether the process that ran a job is still the one behind its PID. A PID alone is not
@@ -44,16 +45,6 @@ export function processIdentity(pid: number): string | null {
  * (a platform without /proc, or a job recorded before identities were), a live PID is all we can check.
  */
 export function isProcessRunning(pid: number, identity: string | null): boolean {
-  if (!pidAlive(pid)) return false
+  if (!isPidAlive(pid)) return false
   return identity === null || processIdentity(pid) === identity
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }

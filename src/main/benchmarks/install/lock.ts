@@ -4,6 +4,7 @@ import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises'
 import { EpsinasError } from '../../../shared/errors.ts'
 import { removeOnExit } from './exit-cleanup.ts'
 import type { ItemPaths } from './layout.ts'
+import { isPidAlive } from '../../pid-alive.ts'
 
 /** The live process working on an item, and what it is doing. */
 export interface LockHolder {
@@ -19,7 +20,7 @@ interface LockFile extends LockHolder {
 /** The current holder, or null when there is no lock or its process has died (a stale lock). */
 export async function readLockHolder(paths: ItemPaths): Promise<LockHolder | null> {
   const lock = await readLock(paths)
-  return lock && isAlive(lock.pid) ? { pid: lock.pid, action: lock.action, since: lock.since } : null
+  return lock && isPidAlive(lock.pid) ? { pid: lock.pid, action: lock.action, since: lock.since } : null
 }
 
 /**
@@ -61,15 +62,5 @@ function parseLock(text: string): LockFile | null {
     return { pid: lock.pid, action: String(lock.action), since: String(lock.since), token: String(lock.token) }
   } catch {
     return null
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

@@ -1,6 +1,6 @@
 import type { Graph } from '../../ir/graph.ts'
 import { GraphBuilder, type TensorRef } from '../../ir/builder.ts'
-import { BN_EPS, reductionBlock, reluConvBn } from '../nb201/network.ts'
+import { BN_EPS, classifierHead, reductionBlock, reluConvBn, stem } from '../nb201/network.ts'
 import { type NatsSssArch, parseNatsSssArch } from './arch.ts'
 
 /** Macro parameters of the NATS-Bench size-space network besides its channels. */
@@ -55,21 +55,11 @@ function cell(b: GraphBuilder, x: TensorRef, channels: number): TensorRef {
 export function buildNatsSssNetwork(arch: string | NatsSssArch, options: NatsSssNetworkOptions): Graph {
   const channels = typeof arch === 'string' ? parseNatsSssArch(arch) : arch
   const b = new GraphBuilder()
-  const input = b.input([options.batchSize, 3, options.imageSize, options.imageSize])
-  let x = b.scope('stem', () => {
-    const conv = b.add({ kind: 'conv2d', outChannels: channels[0], kernel: 3, stride: 1, pad: 1 }, [input], 'conv')
-    return b.add({ kind: 'batchnorm', eps: BN_EPS }, [conv], 'bn')
-  })
+  let x = stem(b, options.batchSize, options.imageSize, channels[0])
   channels.forEach((width, layer) => {
     const from = x
     // Layers 1 and 3 are the reductions (layer_reductions = [F, T, F, T, F] in the reference).
     x = b.scope(`cell${layer}`, () => (layer % 2 === 1 ? reductionBlock(b, from, width) : cell(b, from, width)))
   })
-  const out = b.scope('head', () => {
-    const bn = b.add({ kind: 'batchnorm', eps: BN_EPS }, [x], 'lastact.bn')
-    const relu = b.add({ kind: 'relu' }, [bn], 'lastact.relu')
-    const pooled = b.add({ kind: 'globalavgpool' }, [relu], 'pool')
-    return b.add({ kind: 'linear', outFeatures: options.classes }, [pooled], 'classifier')
-  })
-  return b.build(out)
+  return b.build(classifierHead(b, x, options.classes))
 }

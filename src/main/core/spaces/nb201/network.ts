@@ -98,17 +98,32 @@ export function reductionBlock(b: GraphBuilder, x: TensorRef, outChannels: numbe
   return b.add({ kind: 'add' }, [shortcut, c], 'residual')
 }
 
+/** The xautodl tiny networks' stem: the input batch, a 3x3 conv to `channels`, BN. */
+export function stem(b: GraphBuilder, batchSize: number, imageSize: number, channels: number): TensorRef {
+  const input = b.input([batchSize, 3, imageSize, imageSize])
+  return b.scope('stem', () => {
+    const conv = b.add({ kind: 'conv2d', outChannels: channels, kernel: 3, stride: 1, pad: 1 }, [input], 'conv')
+    return b.add({ kind: 'batchnorm', eps: BN_EPS }, [conv], 'bn')
+  })
+}
+
+/** The xautodl tiny networks' head: BN, ReLU (lastact), global average pooling, the classifier. */
+export function classifierHead(b: GraphBuilder, x: TensorRef, classes: number): TensorRef {
+  return b.scope('head', () => {
+    const bn = b.add({ kind: 'batchnorm', eps: BN_EPS }, [x], 'lastact.bn')
+    const relu = b.add({ kind: 'relu' }, [bn], 'lastact.relu')
+    const pooled = b.add({ kind: 'globalavgpool' }, [relu], 'pool')
+    return b.add({ kind: 'linear', outFeatures: classes }, [pooled], 'classifier')
+  })
+}
+
 /** Builds the NAS-Bench-201 TinyNetwork (metric.md section 4) for one arch string. */
 export function buildNb201Network(arch: string | Nb201Cell, options: Nb201NetworkOptions): Graph {
   const cell = typeof arch === 'string' ? parseNb201Arch(arch) : arch
   const channels = options.channels ?? 16
   const perStage = options.cellsPerStage ?? 5
   const b = new GraphBuilder()
-  const input = b.input([options.batchSize, 3, options.imageSize, options.imageSize])
-  let x = b.scope('stem', () => {
-    const conv = b.add({ kind: 'conv2d', outChannels: channels, kernel: 3, stride: 1, pad: 1 }, [input], 'conv')
-    return b.add({ kind: 'batchnorm', eps: BN_EPS }, [conv], 'bn')
-  })
+  let x = stem(b, options.batchSize, options.imageSize, channels)
   const makeCell = options.form === 'literal' ? literalCell : prunedCell
   let cellIndex = 0
   for (let stage = 0; stage < 3; stage++) {
@@ -122,11 +137,5 @@ export function buildNb201Network(arch: string | Nb201Cell, options: Nb201Networ
       x = b.scope(`cell${cellIndex++}`, () => makeCell(b, cell, from, stageChannels))
     }
   }
-  const out = b.scope('head', () => {
-    const bn = b.add({ kind: 'batchnorm', eps: BN_EPS }, [x], 'lastact.bn')
-    const relu = b.add({ kind: 'relu' }, [bn], 'lastact.relu')
-    const pooled = b.add({ kind: 'globalavgpool' }, [relu], 'pool')
-    return b.add({ kind: 'linear', outFeatures: options.classes }, [pooled], 'classifier')
-  })
-  return b.build(out)
+  return b.build(classifierHead(b, x, options.classes))
 }
