@@ -56,8 +56,8 @@ async function main(): Promise<void> {
   store.jobs.setState(jobId, 'done')
   const tables = openBenchmarkStore(store.path)
   tables.db.transaction(() => {
-    const accuracy = tables.db.prepare("INSERT INTO nb201_accuracies VALUES (?, 'cifar10', 'ori-test', 200, ?, ?, ?, 3)")
-    const cost = tables.db.prepare("INSERT INTO nb201_costs VALUES (?, 'cifar10', ?, NULL, NULL)")
+    const accuracy = tables.db.prepare("INSERT INTO space_accuracies VALUES ('nb201', ?, 'cifar10', 'ori-test', 200, ?, ?, ?, 3)")
+    const cost = tables.db.prepare("INSERT INTO space_costs VALUES ('nb201', ?, 'cifar10', ?, NULL, NULL)")
     for (const arch of archs) {
       const a = 10 + 84 * rand()
       accuracy.run(arch, a, a - 1, a + 1)

@@ -2,7 +2,7 @@
 // Builds the CLI bundle out/cli/: cli.js (src/main/cli.ts) and score-worker.js (the worker threads'
 // entry, found beside the bundle by jobs/worker-pool.ts), so `epsinas` starts without transpiling
 // the sources through tsx, and without resolving and reading the many small files of its pure-JS
-// packages (commander, csv-parse, cli-progress, yauzl, seek-bzip), which are bundled too. Run by
+// packages (commander, csv-parse, cli-progress, yauzl), which are bundled too. Run by
 // `npm install` (prepare), `npm run build` and before the tests (tests/cli-bundle.global-setup.ts);
 // bin/epsinas.mjs only uses the bundle while the manifest written here matches every file it was
 // built from (bin/cli-bundle.mjs).
@@ -24,9 +24,11 @@ const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.js': 'js', '.mjs': 'js', '.cjs': 
 /**
  * Packages that must load from node_modules as usual: better-sqlite3 finds its native addon next to
  * itself, piscina starts its own worker file from its folder, the tfjs backends are native, wasm or
- * optional (tfjs-node may not be installed), and tsx is the sources' loader.
+ * optional (tfjs-node may not be installed), and tsx is the sources' loader. seek-bzip calls the
+ * deprecated Buffer() constructor, which Node only forgives inside node_modules: bundled, every NATS
+ * conversion printed a DEP0005 warning on stderr.
  */
-const EXTERNAL = ['better-sqlite3', 'piscina', '@tensorflow/*', 'tsx', 'tsx/*']
+const EXTERNAL = ['better-sqlite3', 'piscina', '@tensorflow/*', 'tsx', 'tsx/*', 'seek-bzip']
 
 /** Bundled CommonJS packages call require() for Node's built-ins, which an ES module lacks. */
 const REQUIRE_SHIM = "import { createRequire as __cliCreateRequire } from 'node:module'; const require = __cliCreateRequire(import.meta.url);"

@@ -16,6 +16,7 @@ Sources:
 import argparse
 import bz2
 import io
+import itertools
 import json
 import math
 import os
@@ -152,6 +153,74 @@ def nats_synthetic():
         def __reduce__(self):
             return (eval, ("open(%r, 'w').write('x')" % marker,))
     write(out('nats', 'synthetic', 'eval.pickle.pbz2'), bz2.compress(pickle.dumps(Evil(), protocol=4)))
+
+
+def nats_sss_synthetic():
+    """NATS-Bench size ("sss") files with chosen numbers, in the layout of NATS-sss-v1_0-50262-simple
+    (checked against the real sample files in D-X-Y/NATS-Bench fake_torch_dir/ at commit 1d4a304,
+    which are not copied here): meta.pickle.pbz2 with all 32,768 arch strings in index order
+    (itertools.product, last place fastest) and archs 11 and 284 trained under the budgets '01'
+    (seed 777), '12' (seeds 777, 888, 999) and '90' (seed 777), as the real files are. Plus one file
+    whose arch_str is not the arch at its arch_index. Expected values are computed here, as the
+    NATS API does (np.mean over seeds of the final epoch's eval_acc1es)."""
+    channels = [8, 16, 24, 32, 40, 48, 56, 64]
+    meta_archs = [':'.join(str(c) for c in places) for places in itertools.product(channels, repeat=5)]
+    meta = {'meta_archs': meta_archs, 'total_archs': len(meta_archs), 'arch2infos': None, 'evaluated_indexes': set()}
+    write(out('nats-sss', 'synthetic', 'meta.pickle.pbz2'), bz2.compress(pickle.dumps(meta, protocol=4)))
+    sets = {'cifar10-valid': ['x-valid', 'ori-test'], 'cifar10': ['ori-test'], 'cifar100': ['x-valid', 'x-test', 'ori-test'],
+            'ImageNet16-120': ['x-valid', 'x-test', 'ori-test']}
+    offset = {'cifar10-valid': 30.0, 'cifar10': 35.0, 'cifar100': 10.0, 'ImageNet16-120': 0.0}
+    seeds = {'01': [777], '12': [777, 888, 999], '90': [777]}
+
+    def accuracy(index, dataset, split, hp, seed):
+        # Multiples of 1/8: every mean below is exact in float64.
+        return 20.0 + offset[dataset] + int(hp) / 4 + index / 8 + ['x-valid', 'x-test', 'ori-test'].index(split) + (seed - 777) / 888 * 0.5
+
+    def results(index, arch, dataset, hp, seed):
+        epochs = int(hp)
+        acc1es = OrderedDict()
+        for s in sets[dataset]:
+            if epochs > 1:
+                acc1es['%s@%d' % (s, epochs - 2)] = 1.0  # an earlier epoch: must not be read
+            acc1es['%s@%d' % (s, epochs - 1)] = accuracy(index, dataset, s, hp, seed)
+        params = 0.01 + index / 1000 + (dataset == 'cifar100') * 0.001
+        return {
+            'name': dataset, 'seed': '%04d' % seed, 'epochs': epochs, 'net_state_dict': None,
+            'params': params, 'flop': 4.5 + index, 'latency': [np.float64(0.0125 + index / 10000)],
+            'eval_names': sets[dataset], 'eval_acc1es': acc1es, 'eval_losses': {k: 1.0 for k in acc1es},
+            'train_acc1es': {epochs - 1: 50.0}, 'arch_config': {'name': 'infer.shape.tiny', 'channels': arch, 'genotype': None, 'num_classes': 10},
+        }
+
+    def arch_file(index, arch_str):
+        data = OrderedDict()
+        for hp in ('01', '12', '90'):
+            all_results = OrderedDict()
+            for seed in seeds[hp]:
+                for dataset in sets:
+                    all_results[(dataset, seed)] = results(index, arch_str, dataset, hp, seed)
+            data[hp] = {'arch_index': index, 'arch_str': arch_str, 'all_results': all_results,
+                        'dataset_seed': {d: seeds[hp] for d in sets}, 'clear_net_done': True}
+        return data
+
+    expected = {'meta': {'count': len(meta_archs), 'first': meta_archs[0], 'last': meta_archs[-1]}}
+    for index in (11, 284):
+        data = arch_file(index, meta_archs[index])
+        write(out('nats-sss', 'synthetic', '%06d.pickle.pbz2' % index), bz2.compress(pickle.dumps(data, protocol=4)))
+        rows = {}
+        for hp, info in data.items():
+            groups = {}
+            for (dataset, seed), r in info['all_results'].items():
+                for s in sets[dataset]:
+                    groups.setdefault((dataset, s), []).append(r['eval_acc1es']['%s@%d' % (s, r['epochs'] - 1)])
+            for (dataset, s), values in groups.items():
+                rows['%s/%s/%d' % (dataset, s, int(hp))] = {'mean': float(np.mean(values)), 'min': min(values), 'max': max(values), 'seeds': len(values)}
+        costs = {d: {'params': float(np.mean([r['params'] for (ds, _), r in data['90']['all_results'].items() if ds == d])),
+                     'flops': float(np.mean([r['flop'] for (ds, _), r in data['90']['all_results'].items() if ds == d])),
+                     'latency': float(np.mean([np.mean(r['latency']) for (ds, _), r in data['90']['all_results'].items() if ds == d]))} for d in sets}
+        expected['%06d' % index] = {'index': index, 'arch': meta_archs[index], 'accuracies': rows, 'costs': costs}
+    # arch_index 11 with another arch's string: the size space's index order says 8:8:8:16:32.
+    write(out('nats-sss', 'synthetic', 'misordered.pickle.pbz2'), bz2.compress(pickle.dumps(arch_file(11, '8:8:8:16:40'), protocol=4)))
+    dump_json(out('nats-sss', 'expected.json'), expected)
 
 
 # --------------------------------------------------------------------------------------------
@@ -360,6 +429,7 @@ def main():
     args = parser.parse_args()
     nats_expected()
     nats_synthetic()
+    nats_sss_synthetic()
     pickles()
     imagenet16()
     nbnlp(args.nlp_logs)

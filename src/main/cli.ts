@@ -6,6 +6,8 @@ import { sweepCommand } from './cli/sweep-command.ts'
 import { selectWeightsCommand } from './cli/select-weights-command.ts'
 import { serveCommand } from './cli/serve-command.ts'
 import { dataCommand } from './cli/data-command.ts'
+import { spaceCommand } from './cli/space-command.ts'
+import { loadUserSpaces } from './user-spaces/index.ts'
 import { EpsinasError, type ErrorCode } from '../shared/errors.ts'
 
 /** Exit status per error kind: 2 for bad input (fix the command), 130 for cancelled, 1 otherwise. */
@@ -16,6 +18,8 @@ function exitCode(code: ErrorCode): number {
 
 /** The headless entry: runs one command and returns the process exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // Before the commands are built: their --space choices list the registered spaces, user ones included.
+  loadUserSpaces({ warn: (line) => process.stderr.write(`epsinas: ${line}\n`) })
   const program = new Command('epsinas')
     .description('epsilon zero-cost NAS metric: score architectures, correlate with accuracy')
     .exitOverride()
@@ -27,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addCommand(jobsCommand())
     .addCommand(serveCommand())
     .addCommand(dataCommand())
+    .addCommand(spaceCommand())
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride()
     command.commands.forEach(exitOverrideAll)

@@ -355,6 +355,44 @@ export interface SpaceView {
   defaultWeights: WeightPair
   /** Number of architectures; null when the space is unbounded. */
   size: number | null
+  /** 'onnx': imported by the user (epsinas space import, the Spaces page); removable. */
+  kind: 'built-in' | 'onnx'
+  /** [channels, height, width] of an input image on the first dataset; null for text spaces. */
+  inputShape: [number, number, number] | null
+  /** The folder or file an imported space was copied from; null for built-in spaces. */
+  source: string | null
+  /** ISO 8601 time of the import; null for built-in spaces. */
+  importedAt: string | null
+  /** What the importer warned about (e.g. BatchNorm folded into the convolutions), each naming its architecture. */
+  warnings: string[]
+}
+
+/** Imports a folder of .onnx files (or one file) on the machine running the workbench as a user space. */
+export interface SpaceImportRequest {
+  /** The space id: a lower-case word of letters, digits and '-'; importing an existing name replaces it. */
+  name: string
+  /** Absolute path of a folder of .onnx files or of one .onnx file. */
+  path: string
+  /** Accept models whose BatchNormalization was folded into the convolutions (scored as exported, with a warning). */
+  allowFoldedBn?: boolean
+}
+
+/** Names one search space. */
+export interface SpaceNameRequest {
+  name: string
+}
+
+/** One architecture of an imported space: its id (the file stem) and stored file. */
+export interface SpaceArchView {
+  id: string
+  sha256: string
+  bytes: number
+}
+
+/** A space with its architectures (none listed for built-in spaces). */
+export interface SpaceDetails {
+  space: SpaceView
+  archs: SpaceArchView[]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,6 +429,9 @@ export interface ApiContract {
   'compare:get': { request: CompareRequest; response: CompareResponse }
   'cache:clear': { request: void; response: CacheClearResponse }
   'spaces:list': { request: void; response: SpaceView[] }
+  'spaces:import': { request: SpaceImportRequest; response: SpaceView }
+  'spaces:remove': { request: SpaceNameRequest; response: void }
+  'spaces:show': { request: SpaceNameRequest; response: SpaceDetails }
 }
 
 /** A request channel name. */
@@ -428,6 +469,9 @@ export const API_METHODS = {
   'compare:get': 'compare',
   'cache:clear': 'clearCache',
   'spaces:list': 'listSpaces',
+  'spaces:import': 'importSpace',
+  'spaces:remove': 'removeSpace',
+  'spaces:show': 'showSpace',
 } as const satisfies Record<ApiChannel, string>
 
 /** The preload function name of a channel. */

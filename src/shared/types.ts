@@ -5,8 +5,12 @@
  */
 export type SpaceId = string
 
-/** Datasets: the image ones fix the class count and the image size; 'ptb' (Penn Treebank) is NAS-Bench-NLP's text. */
-export type DatasetId = 'cifar10' | 'cifar100' | 'ImageNet16-120' | 'ptb'
+/**
+ * Datasets: the image ones fix the class count and the image size; 'ptb' (Penn Treebank) is
+ * NAS-Bench-NLP's text; 'custom' is the input of an imported space whose model input matches no
+ * image dataset (its shape comes from the model, and it has no real images).
+ */
+export type DatasetId = 'cifar10' | 'cifar100' | 'ImageNet16-120' | 'ptb' | 'custom'
 
 /** Minibatch sources that need no download (metric.md section 3). */
 /** 'real': training images of the dataset, installed with `epsinas data` (chosen by the input seed). */
@@ -56,4 +60,6 @@ export const DATASETS: Record<DatasetId, { classes: number; imageSize: number }>
   'ImageNet16-120': { classes: 120, imageSize: 16 },
   // Text: `classes` is the vocabulary (the language model's output width); there is no image.
   ptb: { classes: 10_000, imageSize: 0 },
+  // An imported network's own input: the space gives the shape (SearchSpace.inputShape); no labels.
+  custom: { classes: 0, imageSize: 0 },
 }

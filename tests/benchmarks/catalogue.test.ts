@@ -39,7 +39,7 @@ describe('the bundled catalogue', () => {
 
   test('should cover the items the workbench needs', () => {
     const ids = catalogue.items.map((item) => item.id)
-    for (const id of ['nb101-only108', 'nb201-nats-tss-simple', 'nb201-nni-db', 'nbnlp-logs-single', 'nbnlp-logs-multi', 'ptb-text', 'zc-nasbench201', 'zc-nasbench101', 'cifar10-binary', 'cifar100-binary', 'imagenet16-120', 'nb201-splits']) {
+    for (const id of ['nb101-only108', 'nb201-nats-tss-simple', 'natssss-nats-sss-simple', 'nb201-nni-db', 'nbnlp-logs-single', 'nbnlp-logs-multi', 'ptb-text', 'zc-nasbench201', 'zc-nasbench101', 'cifar10-binary', 'cifar100-binary', 'imagenet16-120', 'nb201-splits']) {
       expect(ids).toContain(id)
     }
     expect(findItem(catalogue, 'nb101-only108').files[0].checksum).toMatchObject({ algorithm: 'sha256', value: '4c39c3936e36a85269881d659e44e61a245babcb72cb374eacacf75d0e5f4fd1' })
@@ -49,24 +49,44 @@ describe('the bundled catalogue', () => {
   test('should name a parser for every item that needs conversion, and none for the others', () => {
     for (const entry of bundledCatalogueData().items) expect(entry.conversion.parser !== undefined, entry.id).toBe(entry.conversion.needed)
     const parsers = Object.fromEntries(bundledCatalogueData().items.map((i) => [i.id, i.conversion.parser]))
-    expect(parsers).toMatchObject({ 'nb101-only108': 'nb101-tfrecord', 'nb201-nats-tss-simple': 'nb201-nats', 'nb201-nni-db': 'nb201-nni', 'zc-nasbench101': 'suite-zero', 'nbnlp-logs-multi': 'nbnlp-logs' })
+    expect(parsers).toMatchObject({ 'nb101-only108': 'nb101-tfrecord', 'nb201-nats-tss-simple': 'nb201-nats', 'natssss-nats-sss-simple': 'natssss-nats', 'nb201-nni-db': 'nb201-nni', 'zc-nasbench101': 'suite-zero', 'nbnlp-logs-multi': 'nbnlp-logs' })
   })
 
   test('should say, for every file without a checksum, where one was looked for and why there is none', () => {
     const unchecked = catalogue.items.flatMap((entry) => entry.files.filter((f) => f.checksum === null).map((file) => ({ id: entry.id, file })))
-    expect(unchecked.map((u) => u.id)).toEqual(['nb201-nats-tss-simple', 'zc-nasbench201', 'zc-nasbench101'])
+    expect(unchecked.map((u) => u.id)).toEqual(['nb201-nats-tss-simple', 'natssss-nats-sss-simple', 'zc-nasbench201', 'zc-nasbench101'])
     for (const { file } of unchecked) expect(file.noChecksum).toMatch(/^none is published: /)
     // The Suite-Zero provenance names the last git blobs, which are not the Drive files' checksums.
     expect(findItem(catalogue, 'zc-nasbench201').files[0].noChecksum).toContain('b0dd1faab57ab6dcbb6868ff8e6c8889c8801f53')
     expect(findItem(catalogue, 'zc-nasbench101').files[0].noChecksum).toContain('498cbaec64970a86ad7123deba5de6484ae965af')
+    // The number in the NATS names is part of another file's MD5, not the tar's.
+    expect(findItem(catalogue, 'natssss-nats-sss-simple').files[0].noChecksum).toMatch(/'50262' in the name is the start of the MD5 of NATS-sss-v1_0-50262\.pickle\.pbz2/)
   })
 
   test('should describe the extracted folder of every archive whose reader or parser takes one', () => {
     const folders = Object.fromEntries(catalogue.items.flatMap((entry) => entry.files.filter((f) => f.extracted).map((f) => [entry.id, f.extracted?.folder])))
-    expect(folders).toEqual({ 'nb201-nats-tss-simple': 'NATS-tss-v1_0-3ffb9-simple', 'cifar10-binary': 'cifar-10-batches-bin', 'cifar100-binary': 'cifar-100-binary' })
+    expect(folders).toEqual({
+      'nb201-nats-tss-simple': 'NATS-tss-v1_0-3ffb9-simple',
+      'natssss-nats-sss-simple': 'NATS-sss-v1_0-50262-simple',
+      'cifar10-binary': 'cifar-10-batches-bin',
+      'cifar100-binary': 'cifar-100-binary',
+    })
     const nats = findItem(catalogue, 'nb201-nats-tss-simple').files[0].extracted
     expect(nats).toMatchObject({ required: ['meta.pickle.pbz2'], minMembers: 15626 })
     expect(new RegExp(nats?.members ?? '').test('015624.pickle.pbz2')).toBe(true)
+    // The size space: 32,768 arch files plus meta.
+    expect(findItem(catalogue, 'natssss-nats-sss-simple').files[0].extracted).toMatchObject({ required: ['meta.pickle.pbz2'], minMembers: 32769 })
+  })
+
+  test('should describe the NATS-Bench size archive from the official sources: name, Drive file, licence, the size space', () => {
+    const sss = findItem(catalogue, 'natssss-nats-sss-simple')
+    expect(sss.files.map((f) => [f.name, f.format, f.urls[0].kind])).toEqual([['NATS-sss-v1_0-50262-simple.tar', 'tar', 'official']])
+    // The file id of NATS-sss-v1_0-50262-simple.tar in the NATS-Bench README (@1d4a304).
+    expect(sss.files[0].urls[0].url).toContain('id=1scOMTUwcQhAMa_IMedp9lTzwmgqHLGgA')
+    expect(sss.files[0].size.exact).toBe(false)
+    expect(sss.provides).toEqual([expect.objectContaining({ kind: 'accuracies', space: 'natssss' })])
+    expect(sss.licence).toMatchObject({ name: 'MIT', url: 'https://github.com/D-X-Y/NATS-Bench/blob/main/LICENSE.md' })
+    expect(sss.conversion).toMatchObject({ needed: true, parser: 'natssss-nats' })
   })
 
   test('should name the unknown id and list the known ones', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { convertItem } from '../../src/main/benchmarks/convert/index.ts'
 import { importItem, itemStatus } from '../../src/main/benchmarks/install/index.ts'
-import { listBenchmarkImports, nb201Accuracies, openBenchmarkStore } from '../../src/main/store/benchmarks.ts'
+import { listBenchmarkImports, spaceAccuracies, openBenchmarkStore } from '../../src/main/store/benchmarks.ts'
 import { tempDir, testItem } from './download/fixtures.ts'
 import { NATS_SAMPLE, natsSampleTar } from './nats-sample.ts'
 import { expectRejects } from './parsers/helpers.ts'
@@ -54,7 +54,7 @@ describe('a failed conversion of newer files', () => {
     await expectRejects(convertItem(NATS, { dataDir, database }), 'BAD_FILE', /truncated|unexpected end|ends inside/i)
     expect((await itemStatus(dataDir, NATS)).state).toBe('needs-conversion')
     await expectRejects(
-      Promise.resolve().then(() => withStore((store) => nb201Accuracies(store, 'cifar10', 'test'))),
+      Promise.resolve().then(() => withStore((store) => spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200 }))),
       'BAD_FILE',
       /the nb201 tables of .*epsinas\.db are out of date/,
       /nats/,
@@ -71,7 +71,7 @@ describe('a failed conversion of newer files', () => {
     await importItem(NATS, file('good-again.tar', TAR), { dataDir, mode: 'copy' })
     await convertItem(NATS, { dataDir, database })
     expect((await itemStatus(dataDir, NATS)).state).toBe('ready')
-    expect(withStore((store) => nb201Accuracies(store, 'cifar10', 'test').size)).toBe(3)
+    expect(withStore((store) => spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200 }).size)).toBe(3)
   })
 
   test('re-converting the same files that fails (here: cancelled) keeps the rows current, as the status stays ready', async () => {
@@ -80,6 +80,6 @@ describe('a failed conversion of newer files', () => {
     abort.abort()
     await expectRejects(convertItem(NATS, { dataDir, database, signal: abort.signal }), 'CANCELLED')
     expect((await itemStatus(dataDir, NATS)).state).toBe('ready')
-    expect(withStore((store) => nb201Accuracies(store, 'cifar10', 'test').size)).toBe(3)
+    expect(withStore((store) => spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200 }).size)).toBe(3)
   })
 })

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { convertItem, type ConvertProgress } from '../../src/main/benchmarks/convert/index.ts'
 import { importItem, itemStatus } from '../../src/main/benchmarks/install/index.ts'
 import { nb101Hash } from '../../src/main/core/spaces/nb101/index.ts'
-import { listBenchmarkImports, nb201Accuracies, openBenchmarkStore, proxyScores } from '../../src/main/store/benchmarks.ts'
+import { listBenchmarkImports, spaceAccuracies, openBenchmarkStore, proxyScores } from '../../src/main/store/benchmarks.ts'
 import { tempDir, testItem } from './download/fixtures.ts'
 import { NATS_SAMPLE, natsSampleTar } from './nats-sample.ts'
 import { expectRejects } from './parsers/helpers.ts'
@@ -40,7 +40,7 @@ describe('convertItem', () => {
   const nb201Count = (): number => {
     const store = openBenchmarkStore(database)
     try {
-      return nb201Accuracies(store, 'cifar10', 'test').size
+      return spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200 }).size
     } finally {
       store.close()
     }
@@ -57,7 +57,7 @@ describe('convertItem', () => {
     expect(seen.at(-1)).toMatchObject({ phase: 'writing', file: 'NATS-tss-v1_0-3ffb9-simple.tar', index: 0, count: 1, totalBytes: TAR.length })
     const store = openBenchmarkStore(database)
     try {
-      expect(nb201Accuracies(store, 'cifar10', 'test').get(NATS_SAMPLE['000000'].arch)).toBeCloseTo(85.8633, 4)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200 }).get(NATS_SAMPLE['000000'].arch)).toBeCloseTo(85.8633, 4)
       expect(listBenchmarkImports(store).map((i) => i.benchmark)).toEqual(['nb201'])
     } finally {
       store.close()
@@ -72,7 +72,7 @@ describe('convertItem', () => {
     await expectRejects(convertItem(nats, { dataDir, database }), 'BAD_FILE', /NATS-tss-v1_0-3ffb9-simple\.tar/, /truncated|unexpected end|ends inside/i)
     const store = openBenchmarkStore(database)
     try {
-      expect(store.db.prepare<[], number>('SELECT count(*) FROM nb201_accuracies').pluck().get()).toBeGreaterThan(0)
+      expect(store.db.prepare<[], number>("SELECT count(*) FROM space_accuracies WHERE space = 'nb201'").pluck().get()).toBeGreaterThan(0)
     } finally {
       store.close()
     }

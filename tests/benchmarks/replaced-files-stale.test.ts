@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { convertItem } from '../../src/main/benchmarks/convert/index.ts'
 import { downloadItem, importItem, verifyItem } from '../../src/main/benchmarks/install/index.ts'
-import { nb201Accuracies, openBenchmarkStore } from '../../src/main/store/benchmarks.ts'
+import { spaceAccuracies, openBenchmarkStore } from '../../src/main/store/benchmarks.ts'
 import { epsinas } from '../cli/helpers.ts'
 import { FAST_RETRY, tempDir, testItem, writeCatalogue } from './download/fixtures.ts'
 import { startServer } from './download/server.ts'
@@ -48,7 +48,7 @@ describe('rows converted from files the item no longer has', () => {
   const rows = (): number => {
     const store = openBenchmarkStore(database)
     try {
-      return nb201Accuracies(store, 'cifar10', 'test').size
+      return spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200 }).size
     } finally {
       store.close()
     }
@@ -129,7 +129,7 @@ describe('a new download or a verification that changes the files', () => {
         Promise.resolve().then(() => {
           const store = openBenchmarkStore(database)
           try {
-            return nb201Accuracies(store, 'cifar10', 'test').size
+            return spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200 }).size
           } finally {
             store.close()
           }

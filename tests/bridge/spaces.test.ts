@@ -32,11 +32,12 @@ describe('spaces:list over the HTTP bridge', () => {
     expect(reply.status).toBe(200)
     const body = reply.json() as { ok: true; value: SpaceView[] }
     expect(body.ok).toBe(true)
+    const builtIn = { kind: 'built-in', source: null, importedAt: null, warnings: [] }
     expect(body.value).toEqual([
-      { id: 'nb201', title: 'NAS-Bench-201', datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], defaultWeights: [1e-7, 1], size: 15_625 },
-      { id: 'nb101', title: 'NAS-Bench-101', datasets: ['cifar10'], defaultWeights: [1e-4, 10], size: 423_624 },
-      { id: 'nbnlp', title: 'NAS-Bench-NLP', datasets: ['ptb'], defaultWeights: [1e-5, 1e-3], size: null },
-      { id: 'natssss', title: 'NATS-Bench size', datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], defaultWeights: [1e-5, 1], size: 32_768 },
+      { id: 'nb201', title: 'NAS-Bench-201', datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], defaultWeights: [1e-7, 1], size: 15_625, inputShape: [3, 32, 32], ...builtIn },
+      { id: 'nb101', title: 'NAS-Bench-101', datasets: ['cifar10'], defaultWeights: [1e-4, 10], size: 423_624, inputShape: [3, 32, 32], ...builtIn },
+      { id: 'nbnlp', title: 'NAS-Bench-NLP', datasets: ['ptb'], defaultWeights: [1e-5, 1e-3], size: null, inputShape: null, ...builtIn },
+      { id: 'natssss', title: 'NATS-Bench size', datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], defaultWeights: [1e-5, 1], size: 32_768, inputShape: [3, 32, 32], ...builtIn },
     ])
   })
 

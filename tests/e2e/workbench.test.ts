@@ -4,8 +4,7 @@
  * whole file (the steps build on each other: install, score, compare, sweep), screenshots of every page.
  */
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { CompareRequest } from '../../src/shared/api.ts'
 import { selectArchs } from '../../src/main/cli/arch-selection.ts'
@@ -14,23 +13,12 @@ import { TOY_SPACE_ID, toySpace } from '../core/spaces/toy-space.ts'
 import { chromiumPath } from './browser.ts'
 import { ensureRendererBuilt } from './build-renderer.ts'
 import { startWorld, type World } from './harness.ts'
+import { chartReady, openPage, screenshot, stateOf, until } from './steps.ts'
 
 const SAMPLE = { limit: 8, seed: 3 }
 const CONFIG: CompareRequest = { space: 'nb201', dataset: 'cifar10', input: 'grey', inputSeed: 0, batchSize: 16, weights: [1e-7, 1], engine: 'collapsed', backend: 'auto' }
 
 let world: World
-
-/** Polls `check` until it passes (Playwright's expect is not used: vitest asserts). */
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: T | undefined
-  for (;;) {
-    last = await read()
-    if (ok(last)) return last
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 /** A statistic as the page shows it ('n/a' for undefined), read back as a number to compare with the service. */
 function expectStat(text: string | null, value: number | null): void {
@@ -38,28 +26,12 @@ function expectStat(text: string | null, value: number | null): void {
   else expect(Number(text)).toBeCloseTo(value, 3)
 }
 
-async function open(page: Page, hash: string): Promise<void> {
-  await page.goto(`${world.bridge.url}#/${hash}`)
-  // This page's own heading, not whatever page was shown before.
-  await page.locator(`nav a[href="#/${hash}"][aria-current="page"]`).waitFor()
-  await page.locator('main h1').waitFor()
-}
-
-/** Waits until the chart says it has drawn its latest option at its current size (Chart.svelte's data-state). */
-async function chartReady(page: Page, label: string): Promise<Locator> {
-  const chart = page.locator(`[data-chart="${label}"]`)
-  await page.locator(`[data-chart="${label}"][data-state="ready"]`).waitFor()
-  return chart
+function open(page: Page, hash: string): Promise<void> {
+  return openPage(page, world.bridge.url, hash)
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  // A string expression: this file is type-checked without DOM types.
-  await page.evaluate('window.scrollTo(0, 0)')
-  await page.screenshot({ path: join(world.artifacts, `${name}.png`), fullPage: true })
-}
-
-function stateOf(row: Locator): Promise<string | null> {
-  return row.locator('.badge').first().getAttribute('data-state')
+  await screenshot(page, world.artifacts, name)
 }
 
 beforeAll(async () => {

@@ -75,6 +75,17 @@ describe('a search space registered from outside src/', () => {
     const config = { space: TOY_SPACE_ID, dataset: 'cifar100', input: 'grey', inputSeed: 0, batchSize: 4, weights: [1e-3, 1], engine: 'collapsed' }
     expect(SCHEMAS['scores:list'](config)).toMatchObject({ ok: true })
     expect(SCHEMAS['scores:list']({ ...config, dataset: 'ptb' })).toMatchObject({ ok: false })
-    expect(listSpaceViews().at(-1)).toEqual({ id: TOY_SPACE_ID, title: 'Toy conv chain', datasets: ['cifar10', 'cifar100'], defaultWeights: [1e-3, 1], size: 14 })
+    expect(listSpaceViews().at(-1)).toEqual({
+      id: TOY_SPACE_ID,
+      title: 'Toy conv chain',
+      datasets: ['cifar10', 'cifar100'],
+      defaultWeights: [1e-3, 1],
+      size: 14,
+      kind: 'built-in',
+      inputShape: [3, 32, 32],
+      source: null,
+      importedAt: null,
+      warnings: [],
+    })
   })
 })

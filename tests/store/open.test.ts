@@ -35,15 +35,15 @@ describe('openStore', () => {
         'job_failures',
         'jobs',
         'nb101_models',
-        'nb201_accuracies',
-        'nb201_archs',
-        'nb201_costs',
         'nbnlp_models',
         'nbnlp_runs',
         'proxy_keys',
         'proxy_scores',
         'score_configs',
         'scores',
+        'space_accuracies',
+        'space_archs',
+        'space_costs',
         'sweep_results',
       ])
     } finally {

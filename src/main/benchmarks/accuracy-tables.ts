@@ -3,7 +3,8 @@
  * benchmark data (space-data/) is made of. Which space uses which is decided there, not here.
  */
 import type { DatasetId, SpaceId } from '../../shared/types.ts'
-import { benchmarkImport, nb101Accuracies, nb201Accuracies, proxyScores, resolveNb201Split, type BenchmarkStore } from '../store/benchmarks.ts'
+import { benchmarkImport, nb101Accuracies, proxyScores, resolveNatsSplit, spaceAccuracies, type BenchmarkStore } from '../store/benchmarks.ts'
+import type { NatsSearchSpace } from './nats-spaces.ts'
 
 /** Which accuracy of the benchmark: epsinas's "test" (the default) or "valid" (benchmark-data.md). */
 export type AccuracySplit = 'test' | 'valid'
@@ -24,7 +25,7 @@ export interface AccuracySource {
   description: string
 }
 
-/** Installed accuracies (percent) keyed by the benchmark's arch key (NB201 arch string, NB101 module hash). */
+/** Installed accuracies (percent) keyed by the benchmark's arch key (NB201 / natssss arch string, NB101 module hash). */
 export interface InstalledAccuracyTable {
   accuracies: Map<string, number>
   /** null: nothing installed for the space, dataset and split. */
@@ -39,12 +40,17 @@ export interface SpaceAccuracies {
   items: string
 }
 
-/** NAS-Bench-201's own trained accuracy (200 epochs, mean over seeds) from NATS or NNI, or nothing. */
-export function nb201TrainedAccuracies(store: BenchmarkStore, dataset: DatasetId, split: AccuracySplit): InstalledAccuracyTable {
-  const trained = nb201Accuracies(store, dataset, split)
+/**
+ * A NATS-Bench space's own trained accuracy (mean over seeds) from its archive (or NNI for
+ * NAS-Bench-201), or nothing. Read at the space's full-training budget, the longest it has:
+ * 200 epochs for NAS-Bench-201; 90 for the size space, which has no 200-epoch budget.
+ */
+export function natsTrainedAccuracies(store: BenchmarkStore, space: NatsSearchSpace, dataset: DatasetId, split: AccuracySplit): InstalledAccuracyTable {
+  const trained = spaceAccuracies(store, space.space, dataset, split, { epochs: space.fullEpochs })
   if (trained.size === 0) return { accuracies: new Map(), source: null }
-  const { trainSet, evalSet } = resolveNb201Split(dataset, split)
-  return { accuracies: trained, source: describe(store, 'nb201', split, 200, `NAS-Bench-201 ${dataset} ${split} accuracy (trained on ${trainSet}, evaluated on ${evalSet}), mean over seeds`) }
+  const { trainSet, evalSet } = resolveNatsSplit(dataset, split)
+  const what = `${space.resultsName} ${dataset} ${split} accuracy (trained on ${trainSet}, evaluated on ${evalSet}), mean over seeds`
+  return { accuracies: trained, source: describe(store, space.space, split, space.fullEpochs, what) }
 }
 
 /** NAS-Bench-101's own trained accuracy (108 epochs, mean over runs; CIFAR-10 only), keyed by module hash, or nothing. */

@@ -1,10 +1,8 @@
 import { cutInput, EpsinasError } from '../../shared/errors.ts'
 import { formatNb101Spec, type Nb101Label } from '../core/spaces/nb101/spec.ts'
 import { existsSync } from 'node:fs'
-import { nb101Model, nb101Models, nb201ArchsByIndex, openBenchmarkStore, type BenchmarkStore, type Nb101Model } from '../store/benchmarks.ts'
-
-/** Number of NAS-Bench-201 cells: an installed index is complete when it has them all. */
-const NB201_SIZE = 15_625
+import { nb101Model, nb101Models, openBenchmarkStore, spaceArchsByIndex, type BenchmarkStore, type Nb101Model } from '../store/benchmarks.ts'
+import { NATS_SIZE, NATS_TOPOLOGY } from './nats-spaces.ts'
 
 /**
  * Every NB201 arch in the benchmark's own index order (meta_archs), when NATS has been converted
@@ -21,9 +19,10 @@ export function installedNb201Order(database: string): string[] | null {
     return null
   }
   try {
-    const byIndex = nb201ArchsByIndex(store)
-    if (byIndex.size !== NB201_SIZE) return null
-    return Array.from({ length: NB201_SIZE }, (_, i) => byIndex.get(i) ?? '')
+    // An installed index is complete when it has every cell.
+    const byIndex = spaceArchsByIndex(store, NATS_TOPOLOGY.space)
+    if (byIndex.size !== NATS_TOPOLOGY.size) return null
+    return Array.from({ length: NATS_TOPOLOGY.size }, (_, i) => byIndex.get(i) ?? '')
   } catch {
     return null
   } finally {
@@ -72,13 +71,27 @@ export function nb201IndexReader(tables: () => BenchmarkStore, database: string)
   let byIndex: Map<number, string> | null = null
   return (text) => {
     if (!INDEX.test(text)) return null
-    byIndex ??= nb201ArchsByIndex(tables())
+    byIndex ??= spaceArchsByIndex(tables(), NATS_TOPOLOGY.space)
     if (byIndex.size === 0) {
       throw new EpsinasError('BAD_ARCH', `${cutInput(text)} looks like a NAS-Bench-201 index, but no benchmark index is installed in ${database}: run epsinas data download nb201-nats-tss-simple and epsinas data convert nb201-nats-tss-simple`)
     }
     const arch = byIndex.get(Number(text))
     if (arch === undefined) throw new EpsinasError('BAD_ARCH', `NAS-Bench-201 index ${cutInput(text)} is not installed (${byIndex.size} indices are, 0..15624 exist)`)
     return arch
+  }
+}
+
+/**
+ * NATS-Bench size indices (0..32767): the benchmark's index order is the space's enumeration
+ * (NATS_SIZE.archAt), so they need no installed tables.
+ */
+export function natsSssIndexReader(): BenchmarkIdReader {
+  const archAt = NATS_SIZE.archAt as (index: number) => string
+  return (text) => {
+    if (!INDEX.test(text)) return null
+    const index = Number(text)
+    if (index >= NATS_SIZE.size) throw new EpsinasError('BAD_ARCH', `NATS-Bench size index ${cutInput(text)} does not exist (0..${NATS_SIZE.size - 1})`)
+    return archAt(index)
   }
 }
 

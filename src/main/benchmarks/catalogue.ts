@@ -100,10 +100,10 @@ export interface CatalogueItem {
 }
 
 /** The parsers `epsinas data convert` can run (src/main/benchmarks/convert/converters.ts). */
-export type ConverterId = 'nb101-tfrecord' | 'nb101-nni' | 'nb201-nats' | 'nb201-nni' | 'nbnlp-logs' | 'suite-zero'
+export type ConverterId = 'nb101-tfrecord' | 'nb101-nni' | 'nb201-nats' | 'natssss-nats' | 'nb201-nni' | 'nbnlp-logs' | 'suite-zero'
 
 /** Every ConverterId, for validation and messages. */
-export const CONVERTER_IDS: readonly ConverterId[] = ['nb101-tfrecord', 'nb101-nni', 'nb201-nats', 'nb201-nni', 'nbnlp-logs', 'suite-zero']
+export const CONVERTER_IDS: readonly ConverterId[] = ['nb101-tfrecord', 'nb101-nni', 'nb201-nats', 'natssss-nats', 'nb201-nni', 'nbnlp-logs', 'suite-zero']
 
 /** The whole catalogue. */
 export interface Catalogue {

@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises'
 import type { ScorePairsSummary } from '../services/scoring.ts'
 import type { JobSpec } from '../jobs/job-spec.ts'
-import { DATASETS, type SpaceId } from '../../shared/types.ts'
+import type { SpaceId } from '../../shared/types.ts'
+import { scoreKeyShape } from '../services/score-parameters.ts'
 import { getSpace } from '../core/spaces/registry.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 
@@ -36,7 +37,7 @@ export async function writeScores(path: string, request: JobSpec, summary: Score
 }
 
 function keyFields(request: JobSpec, summary: ScorePairsSummary) {
-  const { classes, imageSize } = DATASETS[request.dataset]
+  const { classes, imageSize } = scoreKeyShape(request.space, request.dataset)
   return {
     space: request.space,
     dataset: request.dataset,

@@ -29,8 +29,10 @@ export interface ScoringOptions {
 /** Adds the scoring options to a command. */
 export function addScoringOptions(command: Command): Command {
   return command
-    .addOption(new Option('--space <space>', 'search space (nb101 needs --dataset cifar10; nbnlp: --archs FILE of recepies or a folder of training logs)').choices(spaceIds()).default(DEFAULT_SPACE_ID))
-    .addOption(new Option('--dataset <dataset>', 'dataset (fixes classes and image size; default: cifar10, ptb for nbnlp)').choices(['cifar10', 'cifar100', 'ImageNet16-120', 'ptb']))
+    .addOption(new Option('--space <space>', 'search space, built-in or imported with epsinas space import (nb101 needs --dataset cifar10; nbnlp: --archs FILE of recepies or a folder of training logs)').choices(spaceIds()).default(DEFAULT_SPACE_ID))
+    .addOption(
+      new Option('--dataset <dataset>', "dataset (fixes classes and image size; default: the space's first, cifar10 for nb201, ptb for nbnlp; custom: an imported model's own input shape)").choices(['cifar10', 'cifar100', 'ImageNet16-120', 'ptb', 'custom']),
+    )
     .addOption(new Option('--input <source>', 'minibatch source (real: training images installed with epsinas data)').choices(['grey', 'normal', 'uniform', 'uniform-pos', 'real']).default('grey'))
     .option('--input-seed <s>', 'seed of a random minibatch', parseInteger('--input-seed', 0), 0)
     .option('--data-seed <s>', 'with --input real: seed choosing the training images (stored as the input seed)', parseInteger('--data-seed', 0))

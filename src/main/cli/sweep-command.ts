@@ -16,6 +16,7 @@ import { addScoringOptions, jobSpecOf, type ScoringOptions } from './scoring-opt
 /** Options of commands that score a sample under a grid of weight pairs. */
 export interface SweepOptions extends ScoringOptions {
   archs?: string
+  all?: boolean
   sample: number
   seed: number
   exponents: string
@@ -27,6 +28,7 @@ export interface SweepOptions extends ScoringOptions {
 export function addSweepOptions(command: Command, defaultExponents: string): Command {
   command
     .option('--archs <file>', 'file with one architecture per line (default: a seeded sample)')
+    .option('--all', 'every architecture of the space instead of a sample (e.g. an imported space)')
     .option('--sample <n>', 'size of the seeded random sample', parseInteger('--sample', 1), 100)
     .option('--seed <s>', 'seed of the sample', parseInteger('--seed', 0), 0)
     .option('--exponents <a..b>', 'exponent range of the weight grid, 10^a .. 10^b', defaultExponents)
@@ -39,7 +41,9 @@ export function addSweepOptions(command: Command, defaultExponents: string): Com
 export async function startSweep(options: SweepOptions, selection?: ArchSelection) {
   const [low, high] = parseExponentRange(options.exponents)
   const exponents = exponentGrid(low, high, options.step)
-  const archs = await selectArchs(options.space, selection ?? (options.archs ? { kind: 'file', path: options.archs } : { kind: 'sample', limit: options.sample, seed: options.seed }), noteOnStderr)
+  if (options.all && options.archs) throw new EpsinasError('BAD_ARGUMENT', 'choose one of --archs FILE, --all')
+  const chosen: ArchSelection = options.archs ? { kind: 'file', path: options.archs } : options.all ? { kind: 'all', db: options.db } : { kind: 'sample', limit: options.sample, seed: options.seed }
+  const archs = await selectArchs(options.space, selection ?? chosen, noteOnStderr)
   const base = jobSpecOf('sweep', options, [], options.accuracies ? { accuracies: options.accuracies } : {})
   const spec = sweepSpec(base, exponents)
   await checkInputInstalled(base.input, base.dataset)

@@ -2,7 +2,7 @@ import { EpsinasError } from '../../shared/errors.ts'
 import type { DatasetId, InputSource } from '../../shared/types.ts'
 import type { MinibatchSource } from './minibatch.ts'
 import { inputCacheKey } from './installed-identity.ts'
-import { installedImageDir, installedImageSource } from './readers/installed.ts'
+import { CUSTOM_HAS_NO_IMAGES, installedImageDir, installedImageSource } from './readers/installed.ts'
 import { installedPtbDir } from './readers/installed-ptb.ts'
 import { greySource, normalSource, uniformPositiveSource, uniformSource } from './synthetic.ts'
 
@@ -25,7 +25,11 @@ const NAMES: readonly InputSource[] = [...(Object.keys(SYNTHETIC) as InputSource
  * is read until a batch is loaded.
  */
 export function minibatchSource(input: string, dataset: DatasetId = 'cifar10'): MinibatchSource {
-  if (input === 'real') return installedImageSource(dataset)
+  if (input === 'real') {
+    // Refused here, where every command and request checks its input before any work.
+    if (dataset === 'custom') throw new EpsinasError('BAD_ARGUMENT', CUSTOM_HAS_NO_IMAGES)
+    return installedImageSource(dataset)
+  }
   const source = Object.hasOwn(SYNTHETIC, input) ? SYNTHETIC[input as Exclude<InputSource, 'real'>] : undefined
   if (!source) throw new EpsinasError('BAD_ARGUMENT', `unknown input source '${input}' (expected one of ${NAMES.join(', ')})`)
   return source
@@ -40,6 +44,7 @@ export function minibatchSource(input: string, dataset: DatasetId = 'cifar10'): 
 export async function checkInputInstalled(input: InputSource, dataset: DatasetId): Promise<void> {
   if (input !== 'real') return
   if (dataset === 'ptb') installedPtbDir()
+  else if (dataset === 'custom') throw new EpsinasError('BAD_ARGUMENT', CUSTOM_HAS_NO_IMAGES)
   else installedImageDir(dataset)
   await inputCacheKey(input, dataset)
 }

@@ -7,10 +7,11 @@ import { readManifest } from '../benchmarks/install/manifest.ts'
 import { itemStatus } from '../benchmarks/install/status.ts'
 import { dataDirectory } from '../services/paths.ts'
 import { PTB_ITEM } from './readers/installed-ptb.ts'
-import { IMAGE_ITEMS } from './readers/installed.ts'
+import { CUSTOM_HAS_NO_IMAGES, IMAGE_ITEMS } from './readers/installed.ts'
 
 /** The catalogue item `--input real` reads for a dataset: its training images, or the PTB text. */
 export function realInputItem(dataset: DatasetId): string {
+  if (dataset === 'custom') throw new EpsinasError('BAD_ARGUMENT', CUSTOM_HAS_NO_IMAGES)
   return dataset === 'ptb' ? PTB_ITEM : IMAGE_ITEMS[dataset]
 }
 

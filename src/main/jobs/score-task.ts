@@ -6,7 +6,9 @@ import { buildNetwork, prepareNetwork, type EngineChoice, type ForwardRunner, ty
 import { minibatchSource, type Minibatch } from '../data/index.ts'
 import { syntheticTokenMinibatch } from '../core/spaces/nbnlp/index.ts'
 import { installedPtbTokens } from '../data/readers/installed-ptb.ts'
-import { DATASETS, type DatasetId, type InputSource, type NanReason, type SpaceId } from '../../shared/types.ts'
+import { datasetInputShape, getSpace, isSpaceId } from '../core/spaces/registry.ts'
+import { refreshSpace, syncUserSpaceFolder } from '../user-spaces/load.ts'
+import type { DatasetId, InputSource, NanReason, SpaceId } from '../../shared/types.ts'
 import { EpsinasError, serializeError, type SerializedError } from '../../shared/errors.ts'
 
 /** Everything that fixes a network's outputs except the weight, with the engine resolved to a backend. */
@@ -29,7 +31,17 @@ export interface ScoreTask {
   weights: readonly number[]
   /** Pairs as indices into `weights`. */
   pairs: ReadonlyArray<readonly [number, number]>
-  items: ReadonlyArray<{ arch: string; form: NetworkForm; pairs: readonly number[] }>
+  /**
+   * `cacheArch`: the arch's name in the cache as the caller keyed it; the worker refuses to store
+   * a network under it when its own copy of the space names the arch otherwise (a user space
+   * imported again with other files since the caller looked).
+   */
+  items: ReadonlyArray<{ arch: string; form: NetworkForm; pairs: readonly number[]; cacheArch?: string }>
+  /**
+   * The folder of a user space (user-spaces/load.ts): a worker thread registers the space from it
+   * before building networks, so it builds exactly what the caller's process registered.
+   */
+  userSpaceFolder?: string
 }
 
 /** Score of one arch under one pair (index into the task's pairs). */
@@ -44,14 +56,18 @@ export type ScoreTaskResult =
   | { arch: string; ok: true; scores: PairScore[]; ms: number }
   | { arch: string; ok: false; error: SerializedError }
 
-/** The minibatch of a configuration: same config, same bits, in every worker. */
-export function loadMinibatch(config: Pick<ResolvedBaseConfig, 'dataset' | 'input' | 'inputSeed' | 'batchSize'>): Promise<Minibatch> {
+/**
+ * The minibatch of a configuration: same config, same bits, in every worker. Images have the
+ * space's input shape on the dataset (an imported model fixes its own); without a space, the
+ * dataset's [3, s, s].
+ */
+export function loadMinibatch(config: Pick<ResolvedBaseConfig, 'dataset' | 'input' | 'inputSeed' | 'batchSize'> & { space?: SpaceId }): Promise<Minibatch> {
   // PTB (NAS-Bench-NLP) batches are token ids, not images.
   if (config.dataset === 'ptb') {
     return config.input === 'real' ? installedPtbTokens(config.batchSize, config.inputSeed) : Promise.resolve(syntheticTokenMinibatch(config.batchSize, config.input, config.inputSeed))
   }
-  const { imageSize } = DATASETS[config.dataset]
-  return Promise.resolve(minibatchSource(config.input, config.dataset).load([config.batchSize, 3, imageSize, imageSize], config.inputSeed))
+  const [channels, height, width] = config.space === undefined ? datasetInputShape(config.dataset) : getSpace(config.space).inputShape(config.dataset)
+  return Promise.resolve(minibatchSource(config.input, config.dataset).load([config.batchSize, channels, height, width], config.inputSeed))
 }
 
 // A worker scores many tasks of the same configuration: keep its minibatch and buffers.
@@ -86,7 +102,21 @@ function holdForever(): never {
 /** Scores every arch of a task in this thread. */
 export async function runScoreTask(task: ScoreTask): Promise<ScoreTaskResult[]> {
   const { config } = task
-  const batchKey = JSON.stringify([config.dataset, config.input, config.inputSeed, config.batchSize])
+  let batchKey: string
+  try {
+    if (task.userSpaceFolder !== undefined) {
+      if (!syncUserSpaceFolder(task.userSpaceFolder)) throw new EpsinasError('BAD_ARGUMENT', `search space ${config.space} was removed while it was being scored`)
+    } else if (!isSpaceId(config.space)) {
+      // A caller that named no folder: the user space of that name in the data directory ($EPSINAS_HOME is inherited).
+      refreshSpace(config.space)
+    }
+    // Keyed by the image shape too: spaces (and a space imported again) may take other shapes on one dataset.
+    batchKey = JSON.stringify([getSpace(config.space).inputShape(config.dataset), config.dataset, config.input, config.inputSeed, config.batchSize])
+  } catch (error) {
+    // The space itself is unusable here: every arch of the task fails with the one reason.
+    const failure = serializeError(error)
+    return task.items.map(({ arch }) => ({ arch, ok: false, error: failure }))
+  }
   let minibatch = minibatches.get(batchKey)
   if (!minibatch) {
     minibatch = loadMinibatch(config)
@@ -95,10 +125,13 @@ export async function runScoreTask(task: ScoreTask): Promise<ScoreTaskResult[]> 
   const batch = await minibatch
   const run = await runnerFor(config.engine)
   const spec = { space: config.space, dataset: config.dataset, batchSize: config.batchSize }
-  return task.items.map(({ arch, form, pairs }): ScoreTaskResult => {
+  return task.items.map(({ arch, form, pairs, cacheArch }): ScoreTaskResult => {
     const started = performance.now()
     try {
       injectFault(arch)
+      if (cacheArch !== undefined && getSpace(config.space).cacheArch(arch) !== cacheArch) {
+        throw new EpsinasError('BAD_FILE', `${arch} of search space ${config.space} was imported again with other content while it was being scored; score it again`)
+      }
       const prepared = prepareNetwork(buildNetwork(arch, spec, form), batch, config.engine.engine)
       const outputs = new Map<number, Float32Array>()
       const outputAt = (weightIndex: number): Float32Array => {

@@ -1,6 +1,16 @@
-import { DATASETS, type DatasetId, type WeightPair } from '../../shared/types.ts'
+import { DATASETS, type DatasetId, type SpaceId, type WeightPair } from '../../shared/types.ts'
 import { EpsinasError, quoteInput } from '../../shared/errors.ts'
 import { minibatchSource } from '../data/index.ts'
+import { getSpace } from '../core/spaces/registry.ts'
+
+/**
+ * The class count and image size of a score's cache key (and its score files): the dataset's
+ * classes, and the height of the space's input on it (the dataset's image size for the built-in
+ * spaces; an imported model's own, which for the 'custom' dataset no dataset fixes).
+ */
+export function scoreKeyShape(space: SpaceId, dataset: DatasetId): { classes: number; imageSize: number } {
+  return { classes: DATASETS[dataset].classes, imageSize: getSpace(space).inputShape(dataset)[1] }
+}
 
 /** Checks the parameters of a scoring request other than archs and weights; throws BAD_ARGUMENT. */
 export function checkScoreParameters(request: { dataset: string; input: string; inputSeed: number; batchSize: number; workers?: number }): void {

@@ -5,9 +5,11 @@ import { inputCacheKey } from '../data/index.ts'
 import { loadMinibatch, type ResolvedBaseConfig, type ScoreTask, type ScoreTaskResult } from '../jobs/score-task.ts'
 import { createScorePool, type ScorePool } from '../jobs/worker-pool.ts'
 import type { ScoreStore, StoredScore } from '../store/index.ts'
-import { DATASETS, type BackendId, type DatasetId, type EngineId, type InputSource, type NanReason, type SpaceId, type WeightPair } from '../../shared/types.ts'
+import { getSpace } from '../core/spaces/registry.ts'
+import { loadedUserSpace, refreshSpace } from '../user-spaces/load.ts'
+import type { BackendId, DatasetId, EngineId, InputSource, NanReason, SpaceId, WeightPair } from '../../shared/types.ts'
 import { EpsinasError, serializeError, type SerializedError } from '../../shared/errors.ts'
-import { checkScoreParameters, checkWeightPair } from './score-parameters.ts'
+import { checkScoreParameters, checkWeightPair, scoreKeyShape } from './score-parameters.ts'
 
 /** What to score: archs under one configuration and one or more weight pairs. */
 export interface ScorePairsRequest {
@@ -111,6 +113,8 @@ interface ScoreGroup {
  */
 export async function scorePairs(request: ScorePairsRequest, context: ScoreRunContext): Promise<ScorePairsSummary> {
   const started = performance.now()
+  // A user space may have been imported again or removed by another process since this one loaded it.
+  refreshSpace(request.space)
   checkScoreParameters(request)
   if (request.pairs.length === 0) throw new EpsinasError('BAD_ARGUMENT', 'no weight pair to score')
   request.pairs.forEach(checkWeightPair)
@@ -118,16 +122,22 @@ export async function scorePairs(request: ScorePairsRequest, context: ScoreRunCo
   const { engine, reason } = await resolveEngine(request.engine, request.backend)
   const base: ResolvedBaseConfig = { space: request.space, dataset: request.dataset, input: request.input, inputSeed: request.inputSeed, batchSize: request.batchSize, engine }
   const { store } = context
-  const { classes, imageSize } = DATASETS[request.dataset]
+  const { classes, imageSize } = scoreKeyShape(request.space, request.dataset)
   // `real` is keyed by the installed files' hashes: other images are another configuration.
   const input = await inputCacheKey(request.input, request.dataset)
   const configIds = request.pairs.map((weights) =>
     store.configId({ space: request.space, dataset: request.dataset, classes, imageSize, input, inputSeed: request.inputSeed, batchSize: request.batchSize, weights, engine: engineKey(engine) }),
   )
 
+  // The cache names an arch by what fixes its network (an imported file's content hash too); rows show the arch.
+  const cacheNames = cacheArchs(request.space, archs)
+  const archOfCacheName = new Map([...cacheNames].map(([arch, name]) => [name, arch]))
   const rows = request.pairs.map(() => new Map<string, ScoreRow>())
   const cached = configIds.map((configId, p) => {
-    for (const [arch, stored] of store.lookup(configId, archs)) rows[p].set(arch, { ...stored, source: 'cached' })
+    for (const [name, stored] of store.lookup(configId, [...cacheNames.values()])) {
+      const arch = archOfCacheName.get(name) as string
+      rows[p].set(arch, { ...stored, arch, canonical: stored.canonical === null ? null : (archOfCacheName.get(stored.canonical) ?? stored.canonical), source: 'cached' })
+    }
     return rows[p].size
   })
   const missingPairs = new Map<string, number[]>()
@@ -176,7 +186,7 @@ export async function scorePairs(request: ScorePairsRequest, context: ScoreRunCo
           canonical: shared ? group.representative : null,
         }
         rows[p].set(arch, row)
-        toStore.push({ arch, epsilon: row.epsilon, nanReason: row.nanReason, ms: row.ms, canonical: row.canonical })
+        toStore.push({ arch: cacheNames.get(arch) as string, epsilon: row.epsilon, nanReason: row.nanReason, ms: row.ms, canonical: row.canonical === null ? null : (cacheNames.get(row.canonical) ?? row.canonical) })
         done++
         if (row.epsilon === null) nan++
       }
@@ -193,11 +203,13 @@ export async function scorePairs(request: ScorePairsRequest, context: ScoreRunCo
     if (context.signal) setMaxListeners(0, context.signal)
     const weights = [...new Set(request.pairs.flat())]
     const pairIndices = request.pairs.map(([low, high]) => [weights.indexOf(low), weights.indexOf(high)] as const)
+    const userSpaceFolder = loadedUserSpace(request.space)?.folder
     const taskFor = (part: readonly ScoreGroup[]): ScoreTask => ({
       config: base,
       weights,
       pairs: pairIndices,
-      items: part.map((group) => ({ arch: group.representative, form: group.form, pairs: group.pairs })),
+      items: part.map((group) => ({ arch: group.representative, form: group.form, pairs: group.pairs, cacheArch: cacheNames.get(group.representative) })),
+      ...(userSpaceFolder === undefined ? {} : { userSpaceFolder }),
     })
     const byArch = new Map(groups.map((group) => [group.representative, group]))
     const runPart = async (part: readonly ScoreGroup[]): Promise<void> => {
@@ -243,6 +255,15 @@ export async function scorePairs(request: ScorePairsRequest, context: ScoreRunCo
     cancelled,
     wallMs: performance.now() - started,
   }
+}
+
+/**
+ * Each arch's name in the score cache: its written form, except in spaces whose written form does
+ * not fix the network (an imported file's stem: `stem@sha256`), so a changed file misses the cache.
+ */
+export function cacheArchs(space: SpaceId, archs: readonly string[]): Map<string, string> {
+  const definition = getSpace(space)
+  return new Map(archs.map((arch) => [arch, definition.hasCacheArch ? definition.cacheArch(arch) : arch]))
 }
 
 /** Normalises every arch (BAD_ARCH naming the entry for the first malformed one) and drops repeats. */

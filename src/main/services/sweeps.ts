@@ -5,6 +5,9 @@ import { parseJobSpec } from '../jobs/job-spec.ts'
 import type { ScoreStore } from '../store/index.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import { readAccuraciesFile } from './score-files.ts'
+import { cacheArchs } from './scoring.ts'
+import { getSpace } from '../core/spaces/registry.ts'
+import { refreshSpace } from '../user-spaces/load.ts'
 
 /** The job spec of a sweep over every pair (10^a, 10^b), a < b, of an exponent grid. */
 export function sweepSpec(base: Omit<JobSpec, 'kind' | 'pairs' | 'exponents'>, exponents: readonly number[]): JobSpec {
@@ -24,10 +27,19 @@ export async function sweepTable(store: ScoreStore, jobId: string): Promise<Swee
   const results = store.jobs.sweepResults(jobId)
   if (results.length === 0) throw new EpsinasError('BAD_ARGUMENT', `sweep ${jobId} has no results yet (state ${job.state}; resume it with epsinas jobs resume ${jobId})`)
   const archs = [...new Set(store.jobs.archs(jobId))]
+  // Imported spaces name cached scores by file content: those of the files the space holds now.
+  refreshSpace(spec.space)
+  const names = cacheArchs(spec.space, archs)
+  const byContent = getSpace(spec.space).hasCacheArch
   const pairs = results.map((result) => {
-    const scores = store.lookup(result.configId, archs)
+    const scores = store.lookup(result.configId, [...names.values()])
+    // Fewer scores than the sweep stored: files were imported again with other content since, and
+    // their missing scores would read as NaN and move the choice.
+    if (byContent && scores.size < result.n) {
+      throw new EpsinasError('BAD_ARGUMENT', `sweep ${jobId} scored files of search space ${spec.space} that were imported again since: run the sweep again (unchanged files come from the cache)`)
+    }
     const pair: ExponentPair = { low: result.exponents[0], high: result.exponents[1] }
-    return { pair, epsilon: archs.map((arch) => scores.get(arch)?.epsilon ?? null) }
+    return { pair, epsilon: archs.map((arch) => scores.get(names.get(arch) as string)?.epsilon ?? null) }
   })
   if (!spec.accuracies) return { archs, pairs }
   const accuracies = await readAccuraciesFile(spec.accuracies, { normalizeArch: (arch) => normalizeArch(spec.space, arch) })

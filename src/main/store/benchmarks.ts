@@ -108,37 +108,38 @@ export function recordImportItem(store: BenchmarkStore, benchmark: string, item:
 }
 
 // ---------------------------------------------------------------------------------------------
-// NAS-Bench-201
+// NATS-Bench spaces (NAS-Bench-201 = topology, natssss = size): the space_* tables, one space's rows at a time
 
-/** Training sets of NAS-Bench-201 as NATS names them; cifar10-valid trains on 25k CIFAR-10 images. */
-export type Nb201TrainSet = 'cifar10-valid' | 'cifar10' | 'cifar100' | 'ImageNet16-120'
+/** Training sets of NATS-Bench (both spaces) as it names them; cifar10-valid trains on 25k CIFAR-10 images. */
+export type NatsTrainSet = 'cifar10-valid' | 'cifar10' | 'cifar100' | 'ImageNet16-120'
 
 /** Evaluation sets: x-valid / x-test are the halves of a held-out set, ori-test the whole original test set. */
-export type Nb201EvalSet = 'x-valid' | 'x-test' | 'ori-test'
+export type NatsEvalSet = 'x-valid' | 'x-test' | 'ori-test'
 
 /** `test` / `valid` as epsinas reads them (benchmark-data.md section 2), or an explicit pair. */
-export type Nb201Split = 'test' | 'valid' | Nb201EvalSet
+export type NatsSplit = 'test' | 'valid' | NatsEvalSet
 
 /**
  * Which (training set, evaluation set) pair a dataset's "test" or "valid" accuracy is, as
  * epsinas defines them: cifar10 test = cifar10 / ori-test (the 10k test set after training on
  * all 50k), cifar10 valid = cifar10-valid / x-valid; cifar100 and ImageNet16-120 use their own
  * x-test / x-valid halves (also the official API's "test"). An explicit evaluation set is
- * taken on `dataset` as given.
+ * taken on `dataset` as given. The same for both NATS-Bench spaces (their APIs share get_more_info's sets).
  */
-export function resolveNb201Split(dataset: DatasetId | 'cifar10-valid', split: Nb201Split): { trainSet: Nb201TrainSet; evalSet: Nb201EvalSet } {
-  // NAS-Bench-NLP's text is not a NAS-Bench-201 dataset.
-  if (dataset === 'ptb') throw new EpsinasError('BAD_ARGUMENT', 'NAS-Bench-201 has no ptb results (its datasets are cifar10, cifar100, ImageNet16-120)')
+export function resolveNatsSplit(dataset: DatasetId | 'cifar10-valid', split: NatsSplit): { trainSet: NatsTrainSet; evalSet: NatsEvalSet } {
+  if (dataset !== 'cifar10-valid' && dataset !== 'cifar10' && dataset !== 'cifar100' && dataset !== 'ImageNet16-120') {
+    throw new EpsinasError('BAD_ARGUMENT', `NATS-Bench has no ${dataset} results (its datasets are cifar10, cifar100, ImageNet16-120)`)
+  }
   if (split !== 'test' && split !== 'valid') return { trainSet: dataset, evalSet: split }
   if (dataset === 'cifar10') return split === 'test' ? { trainSet: 'cifar10', evalSet: 'ori-test' } : { trainSet: 'cifar10-valid', evalSet: 'x-valid' }
   if (dataset === 'cifar10-valid') return { trainSet: 'cifar10-valid', evalSet: split === 'test' ? 'ori-test' : 'x-valid' }
   return { trainSet: dataset, evalSet: split === 'test' ? 'x-test' : 'x-valid' }
 }
 
-/** Options of the NB201 accuracy query. */
-export interface Nb201AccuracyOptions {
-  /** Training budget: 200 (default, the benchmark's full training) or 12. */
-  epochs?: number
+/** Options of the accuracy query. */
+export interface SpaceAccuracyOptions {
+  /** Training budget (epochs): nb201 has 12 and 200, natssss 1, 12 and 90. */
+  epochs: number
   /** Which value over the seeds: 'mean' (default), 'min' or 'max'. */
   stat?: 'mean' | 'min' | 'max'
 }
@@ -146,53 +147,72 @@ export interface Nb201AccuracyOptions {
 const STAT_COLUMN = { mean: 'accuracy', min: 'accuracy_min', max: 'accuracy_max' } as const
 
 /**
- * Final-epoch accuracy (percent) of every imported NB201 arch for `dataset` and `split`
- * (see resolveNb201Split), keyed by normalised arch string. Empty when nothing is imported.
+ * Final-epoch accuracy (percent) of every imported arch of `space` ('nb201', 'natssss') for
+ * `dataset` and `split` (see resolveNatsSplit) at one budget, keyed by normalised arch string.
+ * Empty when nothing is imported.
  */
-export function nb201Accuracies(
+export function spaceAccuracies(
   store: BenchmarkStore,
+  space: string,
   dataset: DatasetId | 'cifar10-valid',
-  split: Nb201Split,
-  options: Nb201AccuracyOptions = {},
+  split: NatsSplit,
+  options: SpaceAccuracyOptions,
 ): Map<string, number> {
-  requireCurrent(store, 'nb201')
-  const { trainSet, evalSet } = resolveNb201Split(dataset, split)
+  requireCurrent(store, space)
+  const { trainSet, evalSet } = resolveNatsSplit(dataset, split)
   const column = STAT_COLUMN[options.stat ?? 'mean']
   const rows = store.guard('read', () =>
     store.db
-      .prepare<[string, string, number], { arch: string; value: number }>(
-        `SELECT arch, ${column} AS value FROM nb201_accuracies WHERE dataset = ? AND split = ? AND epochs = ?`,
+      .prepare<[string, string, string, number], { arch: string; value: number }>(
+        `SELECT arch, ${column} AS value FROM space_accuracies WHERE space = ? AND dataset = ? AND split = ? AND epochs = ?`,
       )
-      .all(trainSet, evalSet, options.epochs ?? 200),
+      .all(space, trainSet, evalSet, options.epochs),
   )
   return new Map(rows.map((r) => [r.arch, r.value]))
 }
 
 /** Params (millions), FLOPs (millions) and latency of one arch trained on one set. */
-export interface Nb201Cost {
+export interface ArchCost {
   params: number | null
   flops: number | null
   latency: number | null
 }
 
-/** Costs of every imported NB201 arch for one training set. */
-export function nb201Costs(store: BenchmarkStore, trainSet: Nb201TrainSet): Map<string, Nb201Cost> {
-  requireCurrent(store, 'nb201')
+/** Costs of every imported arch of `space` for one training set. */
+export function spaceCosts(store: BenchmarkStore, space: string, trainSet: NatsTrainSet): Map<string, ArchCost> {
+  requireCurrent(store, space)
   const rows = store.guard('read', () =>
     store.db
-      .prepare<[string], Nb201Cost & { arch: string }>('SELECT arch, params, flops, latency FROM nb201_costs WHERE dataset = ?')
-      .all(trainSet),
+      .prepare<[string, string], ArchCost & { arch: string }>('SELECT arch, params, flops, latency FROM space_costs WHERE space = ? AND dataset = ?')
+      .all(space, trainSet),
   )
   return new Map(rows.map(({ arch, ...cost }) => [arch, cost]))
 }
 
-/** Every imported NB201 arch string by its benchmark index (position in meta_archs). */
-export function nb201ArchsByIndex(store: BenchmarkStore): Map<number, string> {
-  requireCurrent(store, 'nb201')
+/** Every imported arch string of `space` by its benchmark index (position in meta_archs). */
+export function spaceArchsByIndex(store: BenchmarkStore, space: string): Map<number, string> {
+  requireCurrent(store, space)
   const rows = store.guard('read', () =>
-    store.db.prepare<[], { arch: string; bench_index: number }>('SELECT arch, bench_index FROM nb201_archs WHERE bench_index IS NOT NULL').all(),
+    store.db
+      .prepare<[string], { arch: string; bench_index: number }>('SELECT arch, bench_index FROM space_archs WHERE space = ? AND bench_index IS NOT NULL')
+      .all(space),
   )
   return new Map(rows.map((r) => [r.bench_index, r.arch]))
+}
+
+/**
+ * Replaces every row of `space` in the space_* tables by what the given SELECTs yield (without
+ * the space column: archs -> arch, bench_index; accuracies -> arch, dataset, split, epochs,
+ * accuracy, min, max, seeds; costs -> arch, dataset, params, flops, latency). Other spaces' rows
+ * stay. Importers call it inside their commit transaction (Staging.commit).
+ */
+export function replaceSpaceRows(store: BenchmarkStore, space: string, rows: { archs: string; accuracies: string; costs: string }): void {
+  for (const table of ['space_accuracies', 'space_costs', 'space_archs']) store.db.prepare(`DELETE FROM main.${table} WHERE space = ?`).run(space)
+  store.db.prepare(`INSERT INTO main.space_archs (space, arch, bench_index) SELECT ?, * FROM (${rows.archs})`).run(space)
+  store.db
+    .prepare(`INSERT INTO main.space_accuracies (space, arch, dataset, split, epochs, accuracy, accuracy_min, accuracy_max, seeds) SELECT ?, * FROM (${rows.accuracies})`)
+    .run(space)
+  store.db.prepare(`INSERT INTO main.space_costs (space, arch, dataset, params, flops, latency) SELECT ?, * FROM (${rows.costs})`).run(space)
 }
 
 // ---------------------------------------------------------------------------------------------

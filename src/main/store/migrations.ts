@@ -255,6 +255,58 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN runner_identity TEXT;
     `,
   },
+  {
+    version: 6,
+    description: 'benchmark data: the NB201 tables become per-space tables (NATS-Bench topology and size spaces side by side)',
+    sql: `
+      -- NATS-Bench's two search spaces share one data layout (training set, evaluation set, epoch
+      -- budget per arch), so their rows share these tables, told apart by space: 'nb201' (NATS
+      -- topology archive or NNI) and 'natssss' (NATS size archive). Each import replaces the rows of
+      -- its own space only. The nb201_* rows of older files move here unchanged, so they stay readable.
+      -- arch: the space's normalised arch string; bench_index: its position in the archive's meta_archs.
+      CREATE TABLE space_archs (
+        space        TEXT    NOT NULL,
+        arch         TEXT    NOT NULL,
+        bench_index  INTEGER,
+        PRIMARY KEY (space, arch),
+        UNIQUE (space, bench_index)
+      ) WITHOUT ROWID;
+
+      -- Per training set: params and FLOPs depend on the class count and image size.
+      CREATE TABLE space_costs (
+        space    TEXT NOT NULL,
+        arch     TEXT NOT NULL,
+        dataset  TEXT NOT NULL,
+        params   REAL,  -- millions of parameters
+        flops    REAL,  -- millions of FLOPs
+        latency  REAL,  -- seconds, as published
+        PRIMARY KEY (space, dataset, arch)
+      ) WITHOUT ROWID;
+
+      -- Final-epoch top-1 accuracy (percent) over the seeds trained, per training set (NATS
+      -- names), evaluation set and epoch budget (nb201: 12, 200; natssss: 1, 12, 90). Which pair is
+      -- "test" or "valid" for a dataset is decided by the queries (store/benchmarks.ts), not here.
+      CREATE TABLE space_accuracies (
+        space         TEXT    NOT NULL,
+        arch          TEXT    NOT NULL,
+        dataset       TEXT    NOT NULL CHECK (dataset IN ('cifar10-valid', 'cifar10', 'cifar100', 'ImageNet16-120')),
+        split         TEXT    NOT NULL CHECK (split IN ('x-valid', 'x-test', 'ori-test')),
+        epochs        INTEGER NOT NULL,
+        accuracy      REAL    NOT NULL,
+        accuracy_min  REAL    NOT NULL,
+        accuracy_max  REAL    NOT NULL,
+        seeds         INTEGER NOT NULL,
+        PRIMARY KEY (space, dataset, split, epochs, arch)
+      ) WITHOUT ROWID;
+
+      INSERT INTO space_archs SELECT 'nb201', arch, bench_index FROM nb201_archs;
+      INSERT INTO space_costs SELECT 'nb201', arch, dataset, params, flops, latency FROM nb201_costs;
+      INSERT INTO space_accuracies SELECT 'nb201', arch, dataset, split, epochs, accuracy, accuracy_min, accuracy_max, seeds FROM nb201_accuracies;
+      DROP TABLE nb201_archs;
+      DROP TABLE nb201_costs;
+      DROP TABLE nb201_accuracies;
+    `,
+  },
 ]
 
 /** The schema version this build writes; a file above it comes from a newer app. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect } from 'vitest'
@@ -25,6 +25,23 @@ let storeCount = 0
 /** A new, empty, migrated cache file in `dir`. */
 export function freshStore(dir: string): BenchmarkStore {
   return openBenchmarkStore(join(dir, `cache-${storeCount++}.db`))
+}
+
+/** Writes `data` as `name` in `dir`; returns its path. */
+export function writeTempFile(dir: string, name: string, data: Buffer | string): string {
+  const path = join(dir, name)
+  writeFileSync(path, data)
+  return path
+}
+
+/** Runs `fn` on a new, empty store in `dir` and closes it, whatever `fn` does. */
+export async function withFreshStore(dir: string, fn: (store: BenchmarkStore) => Promise<void>): Promise<void> {
+  const store = freshStore(dir)
+  try {
+    await fn(store)
+  } finally {
+    store.close()
+  }
 }
 
 /** Awaits `promise`, expecting an EpsinasError with `code` whose message matches every pattern; returns the message. */

@@ -5,13 +5,13 @@ import { describe, expect, test } from 'vitest'
 import { importNb201FromNats } from '../../../src/main/benchmarks/parsers/nats.ts'
 import {
   listBenchmarkImports,
-  nb201Accuracies,
-  nb201ArchsByIndex,
-  nb201Costs,
+  spaceAccuracies,
+  spaceArchsByIndex,
+  spaceCosts,
   type BenchmarkStore,
 } from '../../../src/main/store/benchmarks.ts'
 import { makeTar, type TarSpec } from '../tar-writer.ts'
-import { countRows, expectRejects, FIXTURES, freshStore, useTempDir } from './helpers.ts'
+import { countRows, expectRejects, FIXTURES, useTempDir, withFreshStore, writeTempFile } from './helpers.ts'
 
 const tmp = useTempDir('nats')
 const SAMPLE = join(FIXTURES, 'nats', 'sample')
@@ -43,20 +43,9 @@ function sampleTar(): Buffer {
   ])
 }
 
-function write(name: string, bytes: Buffer): string {
-  const path = join(tmp(), name)
-  writeFileSync(path, bytes)
-  return path
-}
+const write = (name: string, bytes: Buffer): string => writeTempFile(tmp(), name, bytes)
 
-async function withStore(fn: (store: BenchmarkStore) => Promise<void>): Promise<void> {
-  const store = freshStore(tmp())
-  try {
-    await fn(store)
-  } finally {
-    store.close()
-  }
-}
+const withStore = (fn: (store: BenchmarkStore) => Promise<void>): Promise<void> => withFreshStore(tmp(), fn)
 
 describe('importNb201FromNats on the real NATS sample files', () => {
   test('stores every (dataset, split, budget) mean, min and max exactly as Python computes them', async () => {
@@ -69,14 +58,14 @@ describe('importNb201FromNats on the real NATS sample files', () => {
           const [dataset, split, epochs] = rowKey.split('/')
           const stored = store.db
             .prepare<[string, string, string, number], { accuracy: number; accuracy_min: number; accuracy_max: number; seeds: number }>(
-              'SELECT accuracy, accuracy_min, accuracy_max, seeds FROM nb201_accuracies WHERE arch = ? AND dataset = ? AND split = ? AND epochs = ?',
+              "SELECT accuracy, accuracy_min, accuracy_max, seeds FROM space_accuracies WHERE space = 'nb201' AND arch = ? AND dataset = ? AND split = ? AND epochs = ?",
             )
             .get(arch.arch, dataset, split, Number(epochs))
           expect(stored, rowKey).toEqual({ accuracy: row.mean, accuracy_min: row.min, accuracy_max: row.max, seeds: row.seeds })
         }
-        expect(countRows(store, 'nb201_accuracies')).toBeGreaterThan(0)
+        expect(countRows(store, 'space_accuracies')).toBeGreaterThan(0)
         for (const [dataset, cost] of Object.entries(arch.costs)) {
-          const stored = nb201Costs(store, dataset as 'cifar10').get(arch.arch)
+          const stored = spaceCosts(store, 'nb201', dataset as 'cifar10').get(arch.arch)
           expect(stored?.params).toBe(cost.params)
           expect(stored?.flops).toBe(cost.flops)
           expect(stored?.latency).toBeCloseTo(cost.latency, 15)
@@ -89,26 +78,26 @@ describe('importNb201FromNats on the real NATS sample files', () => {
     await withStore(async (store) => {
       await importNb201FromNats(store, write('vectors.tar', sampleTar()))
       const arch0 = expected['000000'].arch
-      expect(nb201Accuracies(store, 'cifar10', 'test').get(arch0)).toBeCloseTo(85.8633, 4)
-      expect(nb201Accuracies(store, 'cifar10', 'valid').get(arch0)).toBeCloseTo(81.9827, 4)
-      expect(nb201Accuracies(store, 'cifar10-valid', 'ori-test').get(arch0)).toBeCloseTo(81.52, 4)
-      expect(nb201Accuracies(store, 'cifar100', 'test').get(arch0)).toBeCloseTo(52.9133, 4)
-      expect(nb201Accuracies(store, 'cifar100', 'valid').get(arch0)).toBeCloseTo(52.7, 4)
-      expect(nb201Accuracies(store, 'ImageNet16-120', 'test').get(arch0)).toBeCloseTo(26.6333, 4)
-      expect(nb201Accuracies(store, 'ImageNet16-120', 'x-valid').get(arch0)).toBeCloseTo(28.2111, 4)
-      expect(nb201Accuracies(store, 'ImageNet16-120', 'ori-test').get(arch0)).toBeCloseTo(27.4222, 4)
-      expect(nb201Accuracies(store, 'cifar10', 'test').get(expected['000011'].arch)).toBeCloseTo(91.5833, 4)
-      expect(nb201Accuracies(store, 'cifar100', 'test').get(expected['000284'].arch)).toBeCloseTo(62.14, 4)
-      expect(nb201Accuracies(store, 'ImageNet16-120', 'test').get(expected['000284'].arch)).toBeCloseTo(32.4667, 4)
-      expect(nb201Accuracies(store, 'cifar10', 'test', { epochs: 12 }).get(arch0)).toBe(69.55)
-      expect(nb201Accuracies(store, 'cifar10', 'test').size).toBe(3)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200 }).get(arch0)).toBeCloseTo(85.8633, 4)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10', 'valid', { epochs: 200 }).get(arch0)).toBeCloseTo(81.9827, 4)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10-valid', 'ori-test', { epochs: 200 }).get(arch0)).toBeCloseTo(81.52, 4)
+      expect(spaceAccuracies(store, 'nb201', 'cifar100', 'test', { epochs: 200 }).get(arch0)).toBeCloseTo(52.9133, 4)
+      expect(spaceAccuracies(store, 'nb201', 'cifar100', 'valid', { epochs: 200 }).get(arch0)).toBeCloseTo(52.7, 4)
+      expect(spaceAccuracies(store, 'nb201', 'ImageNet16-120', 'test', { epochs: 200 }).get(arch0)).toBeCloseTo(26.6333, 4)
+      expect(spaceAccuracies(store, 'nb201', 'ImageNet16-120', 'x-valid', { epochs: 200 }).get(arch0)).toBeCloseTo(28.2111, 4)
+      expect(spaceAccuracies(store, 'nb201', 'ImageNet16-120', 'ori-test', { epochs: 200 }).get(arch0)).toBeCloseTo(27.4222, 4)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200 }).get(expected['000011'].arch)).toBeCloseTo(91.5833, 4)
+      expect(spaceAccuracies(store, 'nb201', 'cifar100', 'test', { epochs: 200 }).get(expected['000284'].arch)).toBeCloseTo(62.14, 4)
+      expect(spaceAccuracies(store, 'nb201', 'ImageNet16-120', 'test', { epochs: 200 }).get(expected['000284'].arch)).toBeCloseTo(32.4667, 4)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 12 }).get(arch0)).toBe(69.55)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200 }).size).toBe(3)
     })
   })
 
   test('keeps the benchmark index of all 15,625 archs from meta_archs', async () => {
     await withStore(async (store) => {
       await importNb201FromNats(store, write('meta.tar', sampleTar()))
-      const byIndex = nb201ArchsByIndex(store)
+      const byIndex = spaceArchsByIndex(store, 'nb201')
       expect(byIndex.size).toBe(expected.meta.count)
       expect(byIndex.get(0)).toBe(expected.meta.first)
       expect(byIndex.get(15624)).toBe(expected.meta.last)
@@ -120,12 +109,12 @@ describe('importNb201FromNats on the real NATS sample files', () => {
     await withStore(async (store) => {
       const progress: number[] = []
       await importNb201FromNats(store, write('sample.tar.gz', gzipSync(sampleTar())), (p) => progress.push(p.bytesRead))
-      const fromGzip = nb201Accuracies(store, 'cifar100', 'test')
+      const fromGzip = spaceAccuracies(store, 'nb201', 'cifar100', 'test', { epochs: 200 })
       const folder = join(tmp(), 'folder')
       mkdirSync(folder, { recursive: true })
       for (const file of ['meta', '000000', '000011', '000284']) writeFileSync(join(folder, `${file}.pickle.pbz2`), readFileSync(join(SAMPLE, `${file}.pickle.pbz2`)))
       await importNb201FromNats(store, folder)
-      expect(nb201Accuracies(store, 'cifar100', 'test')).toEqual(fromGzip)
+      expect(spaceAccuracies(store, 'nb201', 'cifar100', 'test', { epochs: 200 })).toEqual(fromGzip)
       expect(listBenchmarkImports(store)[0]).toMatchObject({ benchmark: 'nb201', source: folder, items: 3 })
       expect(progress.at(-1)).toBeGreaterThan(0)
     })
@@ -137,14 +126,14 @@ describe('importNb201FromNats on a synthetic file with chosen numbers', () => {
     await withStore(async (store) => {
       await importNb201FromNats(store, write(`synthetic-${file}.tar`, makeTar([member(file, SYNTHETIC, '000007.pickle.pbz2')])))
       const arch = '|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|nor_conv_3x3~2|'
-      expect(nb201Accuracies(store, 'cifar10', 'test').get(arch)).toBe((93.5 + 94.5 + 92.5) / 3)
-      expect(nb201Accuracies(store, 'cifar10', 'test', { stat: 'min' }).get(arch)).toBe(92.5)
-      expect(nb201Accuracies(store, 'cifar10', 'valid').get(arch)).toBe(90.5)
-      expect(nb201Accuracies(store, 'cifar10-valid', 'x-test', { epochs: 12 }).get(arch)).toBe(61)
-      expect(nb201Accuracies(store, 'cifar100', 'test').get(arch)).toBe(71)
-      expect(nb201Accuracies(store, 'ImageNet16-120', 'test').size).toBe(0)
-      expect(nb201Costs(store, 'cifar100').get(arch)).toEqual({ params: 0.51, flops: 70.25, latency: 0.02 })
-      expect(nb201ArchsByIndex(store).get(7)).toBe(arch)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200 }).get(arch)).toBe((93.5 + 94.5 + 92.5) / 3)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200, stat: 'min' }).get(arch)).toBe(92.5)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10', 'valid', { epochs: 200 }).get(arch)).toBe(90.5)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10-valid', 'x-test', { epochs: 12 }).get(arch)).toBe(61)
+      expect(spaceAccuracies(store, 'nb201', 'cifar100', 'test', { epochs: 200 }).get(arch)).toBe(71)
+      expect(spaceAccuracies(store, 'nb201', 'ImageNet16-120', 'test', { epochs: 200 }).size).toBe(0)
+      expect(spaceCosts(store, 'nb201', 'cifar100').get(arch)).toEqual({ params: 0.51, flops: 70.25, latency: 0.02 })
+      expect(spaceArchsByIndex(store, 'nb201').get(7)).toBe(arch)
     })
   })
 })
@@ -166,11 +155,11 @@ describe('importNb201FromNats refuses, naming the file and the entry, and writes
     await withStore(async (store) => {
       const good = write('good.tar', makeTar([member('000007.pickle.pbz2', SYNTHETIC)]))
       await importNb201FromNats(store, good)
-      const before = countRows(store, 'nb201_accuracies')
+      const before = countRows(store, 'space_accuracies')
       const path = write('broken.tar', bytes())
       const message = await expectRejects(importNb201FromNats(store, path), 'BAD_FILE', pattern)
       expect(message).toContain(path)
-      expect(countRows(store, 'nb201_accuracies')).toBe(before)
+      expect(countRows(store, 'space_accuracies')).toBe(before)
       expect(listBenchmarkImports(store)[0].source).toBe(good)
       expect(existsSync('/tmp/epsinas-pickle-was-executed')).toBe(false)
     })
@@ -181,7 +170,7 @@ describe('importNb201FromNats refuses, naming the file and the entry, and writes
       const controller = new AbortController()
       controller.abort()
       await expectRejects(importNb201FromNats(store, write('cancel.tar', sampleTar()), undefined, { signal: controller.signal }), 'CANCELLED')
-      expect(countRows(store, 'nb201_archs')).toBe(0)
+      expect(countRows(store, 'space_archs')).toBe(0)
     })
   })
 })

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { describe, expect, test } from 'vitest'
 import { importNb101FromNni, importNb201FromNni } from '../../../src/main/benchmarks/parsers/nni.ts'
-import { nb101Model, nb201Accuracies, nb201Costs, listBenchmarkImports } from '../../../src/main/store/benchmarks.ts'
+import { nb101Model, spaceAccuracies, spaceCosts, listBenchmarkImports } from '../../../src/main/store/benchmarks.ts'
 import { countRows, expectRejects, freshStore, useTempDir } from './helpers.ts'
 
 const tmp = useTempDir('nni')
@@ -82,16 +82,16 @@ describe('importNb201FromNni', () => {
     try {
       const result = await importNb201FromNni(store, nb201Db('nb201.db'))
       expect(result).toEqual({ benchmark: 'nb201', items: 1, records: 5 })
-      expect(nb201Accuracies(store, 'cifar10', 'test').get(ARCH0)).toBe((86.18 + 85.79) / 2)
-      expect(nb201Accuracies(store, 'cifar10', 'test', { stat: 'max' }).get(ARCH0)).toBe(86.18)
-      expect(nb201Accuracies(store, 'cifar10', 'valid').get(ARCH0)).toBe(81.6)
-      expect(nb201Accuracies(store, 'cifar10-valid', 'ori-test').get(ARCH0)).toBe(81.9)
-      expect(nb201Accuracies(store, 'cifar100', 'test').get(ARCH0)).toBe(53.0)
-      expect(nb201Accuracies(store, 'cifar100', 'valid').get(ARCH0)).toBe(52.7)
-      expect(nb201Accuracies(store, 'cifar100', 'ori-test').get(ARCH0)).toBe(52.8)
-      expect(nb201Accuracies(store, 'ImageNet16-120', 'test', { epochs: 12 }).get(ARCH0)).toBe(17.0)
-      expect(countRows(store, 'nb201_accuracies')).toBe(1 + 2 + 3 + 3)
-      expect(nb201Costs(store, 'cifar10').get(ARCH0)).toEqual({ params: 0.129306, flops: 15.64737, latency: 0.02 })
+      expect(spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200 }).get(ARCH0)).toBe((86.18 + 85.79) / 2)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10', 'test', { epochs: 200, stat: 'max' }).get(ARCH0)).toBe(86.18)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10', 'valid', { epochs: 200 }).get(ARCH0)).toBe(81.6)
+      expect(spaceAccuracies(store, 'nb201', 'cifar10-valid', 'ori-test', { epochs: 200 }).get(ARCH0)).toBe(81.9)
+      expect(spaceAccuracies(store, 'nb201', 'cifar100', 'test', { epochs: 200 }).get(ARCH0)).toBe(53.0)
+      expect(spaceAccuracies(store, 'nb201', 'cifar100', 'valid', { epochs: 200 }).get(ARCH0)).toBe(52.7)
+      expect(spaceAccuracies(store, 'nb201', 'cifar100', 'ori-test', { epochs: 200 }).get(ARCH0)).toBe(52.8)
+      expect(spaceAccuracies(store, 'nb201', 'ImageNet16-120', 'test', { epochs: 12 }).get(ARCH0)).toBe(17.0)
+      expect(countRows(store, 'space_accuracies')).toBe(1 + 2 + 3 + 3)
+      expect(spaceCosts(store, 'nb201', 'cifar10').get(ARCH0)).toEqual({ params: 0.129306, flops: 15.64737, latency: 0.02 })
       expect(listBenchmarkImports(store)[0].format).toBe('nni-nb201-sqlite')
     } finally {
       store.close()
@@ -110,7 +110,7 @@ describe('importNb201FromNni', () => {
       const path = nb201Db(`bad-${Math.random()}.db`, mutate)
       const message = await expectRejects(importNb201FromNni(store, path), 'BAD_FILE', pattern)
       expect(message).toContain(path)
-      expect(countRows(store, 'nb201_accuracies')).toBe(0)
+      expect(countRows(store, 'space_accuracies')).toBe(0)
       expect(listBenchmarkImports(store)).toEqual([])
     } finally {
       store.close()

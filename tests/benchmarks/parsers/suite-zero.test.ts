@@ -1,30 +1,18 @@
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { importNb101FromTfRecord } from '../../../src/main/benchmarks/parsers/nb101-tfrecord.ts'
 import { importSuiteZero } from '../../../src/main/benchmarks/parsers/suite-zero.ts'
 import { nb101SpecFromSuiteZeroKey, nb201ArchFromNaslib, nb201ArchFromSuiteZeroKey } from '../../../src/main/benchmarks/parsers/suite-zero-keys.ts'
 import { listProxies, proxyScores, type BenchmarkStore } from '../../../src/main/store/benchmarks.ts'
-import { countRows, expectRejects, freshStore, useTempDir } from './helpers.ts'
+import { countRows, expectRejects, useTempDir, withFreshStore, writeTempFile } from './helpers.ts'
 import { NB101_RUNS, writeNb101TfRecord } from './nb101-fixture.ts'
 
 const tmp = useTempDir('suite-zero')
 const ARCH0 = '|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|'
 
-function file(name: string, text: string): string {
-  const path = join(tmp(), name)
-  writeFileSync(path, text)
-  return path
-}
+const file = (name: string, text: string): string => writeTempFile(tmp(), name, text)
 
-async function withStore(fn: (store: BenchmarkStore) => Promise<void>): Promise<void> {
-  const store = freshStore(tmp())
-  try {
-    await fn(store)
-  } finally {
-    store.close()
-  }
-}
+const withStore = (fn: (store: BenchmarkStore) => Promise<void>): Promise<void> => withFreshStore(tmp(), fn)
 
 describe('NASLib NB201 op indices -> our arch strings', () => {
   test('arch 0 of NB201 is (4, 3, 3, 0, 0, 0) (benchmark-data.md)', () => {

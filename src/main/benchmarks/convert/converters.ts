@@ -3,7 +3,7 @@ import type { Nb101Label } from '../../core/spaces/nb101/spec.ts'
 import type { BenchmarkStore } from '../../store/benchmarks.ts'
 import type { CatalogueItem, ConverterId } from '../catalogue.ts'
 import { importNb101FromTfRecord } from '../parsers/nb101-tfrecord.ts'
-import { importNb201FromNats } from '../parsers/nats.ts'
+import { importNatsSssFromNats, importNb201FromNats } from '../parsers/nats.ts'
 import { importNb101FromNni, importNb201FromNni } from '../parsers/nni.ts'
 import { importNbNlpLogs } from '../parsers/nbnlp.ts'
 import { importSuiteZero } from '../parsers/suite-zero.ts'
@@ -30,6 +30,7 @@ export const CONVERTERS: Readonly<Record<ConverterId, Converter>> = {
   'nb101-tfrecord': (store, path, _item, onProgress, options) => importNb101FromTfRecord(store, path, onProgress, options),
   'nb101-nni': (store, path, _item, onProgress, options) => importNb101FromNni(store, path, onProgress, options),
   'nb201-nats': (store, path, _item, onProgress, options) => importNb201FromNats(store, path, onProgress, options),
+  'natssss-nats': (store, path, _item, onProgress, options) => importNatsSssFromNats(store, path, onProgress, options),
   'nb201-nni': (store, path, _item, onProgress, options) => importNb201FromNni(store, path, onProgress, options),
   // The item id names the collection, so single-run, multi-run and WikiText-2 logs stay apart.
   'nbnlp-logs': (store, path, item, onProgress, options) => importNbNlpLogs(store, path, onProgress, { ...options, collection: item.id }),
@@ -44,6 +45,8 @@ export const CONVERSION_NOTES: Readonly<Record<ConverterId, string | null>> = {
   'nb101-tfrecord': 'one row per module hash: test and validation accuracy at 108 epochs, mean, min and max over the runs',
   'nb101-nni': 'one row per module hash: test and validation accuracy at 108 epochs, mean, min and max over the runs',
   'nb201-nats': 'one row per arch, training set, evaluation set and epoch budget (12, 200): final-epoch accuracy, mean, min and max over the seeds',
+  'natssss-nats':
+    'one row per arch, training set, evaluation set and epoch budget (1, 12, 90; 90 is read by default, the size space has no 200): final-epoch accuracy, mean, min and max over the seeds',
   'nb201-nni': 'one row per arch, training set, evaluation set and epoch budget: final-epoch accuracy, mean, min and max over the seeds',
   'nbnlp-logs': 'runs grouped by recepie (one recepie can appear under several ids): final test and validation loss, NaN-omitting mean, min and max',
   'suite-zero':

@@ -1,11 +1,12 @@
-import { normalizeNb201Arch } from '../../core/spaces/nb201/arch.ts'
+import { quoteInput } from '../../../shared/errors.ts'
+import { NATS_SPACES, type NatsSearchSpace } from '../nats-spaces.ts'
 import { PyDict, PyTuple, pyNumber, pyText, type PyValue } from './pickle/index.ts'
 
 /** The training sets NATS reports on; anything else in a file is an error. */
 const TRAIN_SETS = ['cifar10-valid', 'cifar10', 'cifar100', 'ImageNet16-120'] as const
 const EVAL_SETS = ['x-valid', 'x-test', 'ori-test'] as const
 
-/** One aggregated accuracy row of nb201_accuracies. */
+/** One aggregated accuracy row of space_accuracies. */
 export interface NatsAccuracy {
   dataset: string
   split: string
@@ -16,7 +17,7 @@ export interface NatsAccuracy {
   seeds: number
 }
 
-/** One row of nb201_costs: means over seeds, as NATS's get_compute_costs computes them. */
+/** One row of space_costs: means over seeds, as NATS's get_compute_costs computes them. */
 export interface NatsCost {
   dataset: string
   params: number | null
@@ -33,14 +34,16 @@ export interface NatsArch {
 }
 
 /**
- * Reads one NATS topology per-arch pickle: OrderedDict {'12': ArchResults, '200': ArchResults},
+ * Reads one per-arch pickle of a NATS-Bench space: OrderedDict of budgets (topology: '12', '200';
+ * size: '01', '12', '90') -> ArchResults,
  * each `{arch_index, arch_str, all_results: {(dataset, seed): ResultsCount}, ...}`. For every
  * training budget, training set and evaluation set, the final-epoch top-1 accuracy
  * (`eval_acc1es['<set>@<epochs-1>']`) is averaged over the seeds with plain float64 sums, which
- * is what NATS's get_metrics(is_random=False) does with np.mean.
+ * is what NATS's get_metrics(is_random=False) does with np.mean. Arch strings are normalised
+ * with `space`'s rules; an arch of the other NATS space says which item the file belongs to.
  * Throws an Error naming the key that is missing or malformed.
  */
-export function extractNatsArch(value: PyValue): NatsArch {
+export function extractNatsArch(value: PyValue, space: NatsSearchSpace): NatsArch {
   const top = dict(value, 'the file')
   let arch: string | null = null
   let index: number | null = null
@@ -53,18 +56,19 @@ export function extractNatsArch(value: PyValue): NatsArch {
     const info = dict(results, where)
     const archStr = text(info.get('arch_str'), `${where}: arch_str`)
     const archIndex = integer(info.get('arch_index'), `${where}: arch_index`)
-    if (arch !== null && (archStr !== arch || archIndex !== index)) throw new Error(`${where}: arch ${archIndex} ${archStr} differs from the other budget's`)
-    try {
-      arch = normalizeNb201Arch(archStr)
-    } catch (error) {
-      throw new Error(`${where}: ${(error as Error).message}`)
+    const normalized = normalizeIn(space, archStr, where)
+    if (archIndex < 0 || archIndex >= space.size) throw new Error(`${where}: arch_index ${archIndex} is outside the ${space.title} space's 0..${space.size - 1}`)
+    if (arch !== null && (normalized !== arch || archIndex !== index)) throw new Error(`${where}: arch ${archIndex} ${archStr} differs from the other budget's`)
+    if (space.archAt !== undefined && space.archAt(archIndex) !== normalized) {
+      throw new Error(`${where}: arch_index ${archIndex} is ${space.archAt(archIndex)} in the ${space.space} index order, but the file holds ${normalized}`)
     }
+    arch = normalized
     index = archIndex
     const budget = Number(hp)
     const { rows, costs: budgetCosts } = aggregate(dict(info.get('all_results'), `${where}: all_results`), budget, where)
     accuracies.push(...rows)
     // Costs do not depend on the budget; prefer the full training's records.
-    if (costs.length === 0 || budget === 200) costs = budgetCosts
+    if (costs.length === 0 || budget === space.fullEpochs) costs = budgetCosts
   }
   if (arch === null || index === null) throw new Error('no training budget in the file')
   return { arch, index, accuracies, costs }
@@ -151,17 +155,43 @@ function finite(value: PyValue, what: string): number {
   return number
 }
 
-/** meta.pickle.pbz2: `{meta_archs: [arch strings], total_archs, ...}` -> normalised arch strings by index. */
-export function extractNatsMeta(value: PyValue): string[] {
+/**
+ * meta.pickle.pbz2: `{meta_archs: [arch strings], total_archs, ...}` -> normalised arch strings by
+ * index: all of `space`'s archs, in its index order where that is known.
+ */
+export function extractNatsMeta(value: PyValue, space: NatsSearchSpace): string[] {
   const meta = dict(value, 'the meta file')
   const archs = meta.get('meta_archs')
   if (!Array.isArray(archs)) throw new Error('meta_archs is not a list')
-  return archs.map((arch, i) => {
-    const archStr = text(arch, `meta_archs[${i}]`)
-    try {
-      return normalizeNb201Arch(archStr)
-    } catch (error) {
-      throw new Error(`meta_archs[${i}]: ${(error as Error).message}`)
-    }
+  const list = archs.map((arch, i) => {
+    const where = `meta_archs[${i}]`
+    const normalized = normalizeIn(space, text(arch, where), where)
+    if (space.archAt !== undefined && space.archAt(i) !== normalized) throw new Error(`${where} is ${normalized}, but the ${space.space} index order has ${space.archAt(i)} there`)
+    return normalized
   })
+  if (list.length !== space.size) throw new Error(`meta_archs lists ${list.length} architectures; the ${space.title} space has ${space.size.toLocaleString('en-US')}`)
+  return list
+}
+
+/**
+ * `arch` normalised in `space`. A string that is an arch of the other NATS space means the file
+ * is that space's archive: say so and name its item, rather than what is wrong with the string.
+ */
+function normalizeIn(space: NatsSearchSpace, arch: string, where: string): string {
+  try {
+    return space.normalize(arch)
+  } catch (error) {
+    const other = NATS_SPACES.find((candidate) => candidate !== space && isArchOf(candidate, arch))
+    if (other) throw new Error(`${where}: holds ${other.title} (${other.space}) architectures (${quoteInput(arch)}), not ${space.title} ones: convert it as ${other.item}`)
+    throw new Error(`${where}: ${(error as Error).message}`)
+  }
+}
+
+function isArchOf(space: NatsSearchSpace, arch: string): boolean {
+  try {
+    space.normalize(arch)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -1,9 +1,10 @@
-import type { BenchmarkStore } from '../../store/benchmarks.ts'
+import { replaceSpaceRows, type BenchmarkStore } from '../../store/benchmarks.ts'
 import { bunzip2 } from '../archive/bz2.ts'
 import { entryBaseName } from '../archive/entry-path.ts'
 import { openMaybeGzip } from '../archive/extract.ts'
 import { readTar } from '../archive/tar.ts'
 import { asFileError, badFile } from './errors.ts'
+import { NATS_SIZE, NATS_TOPOLOGY, type NatsSearchSpace } from '../nats-spaces.ts'
 import { extractNatsArch, extractNatsMeta, type NatsArch } from './nats-extract.ts'
 import { unpickle } from './pickle/index.ts'
 import { throttledProgress, type ImportOptions, type ImportResult, type ProgressListener } from './progress.ts'
@@ -16,15 +17,18 @@ const ARCH_FILE = /^(\d{6})\.pickle\.pbz2$/
 const META_FILE = 'meta.pickle.pbz2'
 
 /**
- * Imports the NATS-Bench topology "simple" archive (NATS-tss-v1_0-3ffb9-simple.tar, or its
- * extracted folder): one bz2-compressed protocol-4 pickle per architecture plus meta.pickle.pbz2,
- * in any member order. Every file is decoded by the restricted unpickler. Writes nb201_archs
- * (benchmark index), nb201_accuracies (final-epoch accuracy over seeds per training set,
- * evaluation set and budget) and nb201_costs. All or nothing.
+ * Imports a NATS-Bench "simple" archive (NATS-tss-v1_0-3ffb9-simple.tar for the topology space,
+ * NATS-sss-v1_0-50262-simple.tar for the size space, or its extracted folder): one bz2-compressed
+ * protocol-4 pickle per architecture plus meta.pickle.pbz2, in any member order. Every file is
+ * decoded by the restricted unpickler. Replaces `space`'s rows of space_archs (benchmark index),
+ * space_accuracies (final-epoch accuracy over seeds per training set, evaluation set and budget)
+ * and space_costs; other spaces' rows stay. All or nothing; an archive of the other space is
+ * refused naming its item.
  */
-export async function importNb201FromNats(
+export async function importNatsSimple(
   store: BenchmarkStore,
   path: string,
+  space: NatsSearchSpace,
   onProgress?: ProgressListener,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
@@ -68,10 +72,10 @@ export async function importNb201FromNats(
         if (isMeta) {
           if (sawMeta) throw badFile(path, file.where, `a second ${META_FILE}`)
           sawMeta = true
-          const list = wrap(path, file.where, () => extractNatsMeta(value))
+          const list = wrap(path, file.where, () => extractNatsMeta(value, space))
           list.forEach((arch, index) => meta.add([index, arch]))
         } else {
-          const arch: NatsArch = wrap(path, file.where, () => extractNatsArch(value))
+          const arch: NatsArch = wrap(path, file.where, () => extractNatsArch(value, space))
           if (arch.index !== Number(number)) throw badFile(path, file.where, `holds arch_index ${arch.index}, not ${Number(number)} as its name says`)
           const previous = seen.get(arch.arch)
           if (previous !== undefined) throw badFile(path, file.where, `architecture ${arch.arch} was already in ${previous}`)
@@ -94,20 +98,28 @@ export async function importNb201FromNats(
       .get()
     if (mismatch) throw badFile(path, mismatch.source, `architecture ${mismatch.bench_index} is ${mismatch.arch} but meta_archs lists ${mismatch.listed}`)
     report({ phase: 'writing', bytesRead: counter.bytes, totalBytes, items: records }, true)
-    const items = staging.commit({ benchmark: 'nb201', format: 'nats-tss-simple', source: path }, () => {
-      store.db.exec('DELETE FROM main.nb201_accuracies; DELETE FROM main.nb201_costs; DELETE FROM main.nb201_archs;')
-      store.db.exec(`
-        INSERT INTO main.nb201_archs SELECT arch, bench_index FROM ${s}.archs;
-        INSERT INTO main.nb201_archs SELECT arch, bench_index FROM ${s}.meta WHERE arch NOT IN (SELECT arch FROM ${s}.archs);
-        INSERT INTO main.nb201_accuracies SELECT * FROM ${s}.accuracies;
-        INSERT INTO main.nb201_costs SELECT * FROM ${s}.costs;
-      `)
+    const items = staging.commit({ benchmark: space.space, format: space.format, source: path }, () => {
+      replaceSpaceRows(store, space.space, {
+        archs: `SELECT arch, bench_index FROM ${s}.archs UNION ALL SELECT arch, bench_index FROM ${s}.meta WHERE arch NOT IN (SELECT arch FROM ${s}.archs)`,
+        accuracies: `SELECT * FROM ${s}.accuracies`,
+        costs: `SELECT * FROM ${s}.costs`,
+      })
       return seen.size
     })
-    return { benchmark: 'nb201', items, records }
+    return { benchmark: space.space, items, records }
   } finally {
     staging.close()
   }
+}
+
+/** The NATS-Bench topology archive into the nb201 rows. */
+export function importNb201FromNats(store: BenchmarkStore, path: string, onProgress?: ProgressListener, options: ImportOptions = {}): Promise<ImportResult> {
+  return importNatsSimple(store, path, NATS_TOPOLOGY, onProgress, options)
+}
+
+/** The NATS-Bench size archive into the natssss rows. */
+export function importNatsSssFromNats(store: BenchmarkStore, path: string, onProgress?: ProgressListener, options: ImportOptions = {}): Promise<ImportResult> {
+  return importNatsSimple(store, path, NATS_SIZE, onProgress, options)
 }
 
 function wrap<T>(path: string, where: string, fn: () => T): T {

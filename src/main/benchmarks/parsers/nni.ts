@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import type { BenchmarkStore } from '../../store/benchmarks.ts'
+import { replaceSpaceRows, type BenchmarkStore } from '../../store/benchmarks.ts'
 import { asFileError, badFile } from './errors.ts'
 import { commitNb101Models, nb101Staging } from './nb101-models.ts'
 import { NB101_OPS } from './nb101-tfrecord.ts'
@@ -126,7 +126,7 @@ interface Nb201StatsRow {
  * Imports NNI's NAS-Bench-201 database (nb201trialconfig + nb201trialstats) into the same tables
  * as the NATS importer: per arch, training set, evaluation set and budget, the mean / min / max of
  * the final accuracies over the seeds, plus params / FLOPs / latency (means over seeds). NNI keeps
- * no benchmark index, so nb201_archs.bench_index stays NULL. All or nothing.
+ * no benchmark index, so space_archs.bench_index stays NULL. All or nothing.
  */
 export async function importNb201FromNni(
   store: BenchmarkStore,
@@ -184,20 +184,16 @@ export async function importNb201FromNni(
     if (records === 0) throw badFile(path, '', 'the database holds no NAS-Bench-201 trials')
     report({ phase: 'writing', bytesRead: totalBytes, totalBytes, items: records }, true)
     const items = staging.commit({ benchmark: 'nb201', format: 'nni-nb201-sqlite', source: path }, () => {
-      store.db.exec(`
-        DELETE FROM main.nb201_accuracies; DELETE FROM main.nb201_costs; DELETE FROM main.nb201_archs;
-        INSERT INTO main.nb201_accuracies
-          SELECT arch, dataset, split, epochs, avg(accuracy), min(accuracy), max(accuracy), count(*)
-            FROM ${s}.runs GROUP BY arch, dataset, split, epochs;
-        -- Costs do not depend on the budget: prefer the 200-epoch trials, as the NATS importer does.
-        INSERT INTO main.nb201_costs
-          SELECT arch, dataset, avg(params), avg(flops), avg(CASE WHEN latency > 0 THEN latency END)
-            FROM ${s}.costs c
-           WHERE epochs = (SELECT max(epochs) FROM ${s}.costs d WHERE d.arch = c.arch AND d.dataset = c.dataset)
-           GROUP BY arch, dataset;
-        INSERT INTO main.nb201_archs SELECT DISTINCT arch, NULL FROM ${s}.runs;
-      `)
-      return store.db.prepare<[], number>('SELECT count(*) FROM main.nb201_archs').pluck().get() ?? 0
+      replaceSpaceRows(store, 'nb201', {
+        archs: `SELECT DISTINCT arch, NULL FROM ${s}.runs`,
+        accuracies: `SELECT arch, dataset, split, epochs, avg(accuracy), min(accuracy), max(accuracy), count(*) FROM ${s}.runs GROUP BY arch, dataset, split, epochs`,
+        // Costs do not depend on the budget: prefer the 200-epoch trials, as the NATS importer does.
+        costs: `SELECT arch, dataset, avg(params), avg(flops), avg(CASE WHEN latency > 0 THEN latency END)
+                  FROM ${s}.costs c
+                 WHERE epochs = (SELECT max(epochs) FROM ${s}.costs d WHERE d.arch = c.arch AND d.dataset = c.dataset)
+                 GROUP BY arch, dataset`,
+      })
+      return store.db.prepare<[], number>("SELECT count(*) FROM main.space_archs WHERE space = 'nb201'").pluck().get() ?? 0
     })
     return { benchmark: 'nb201', items, records }
   } finally {

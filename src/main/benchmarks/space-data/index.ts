@@ -12,6 +12,7 @@ import type { BenchmarkIdReader } from '../arch-ids.ts'
 import { nb201Data } from './nb201.ts'
 import { nb101Data } from './nb101.ts'
 import { nbnlpData } from './nbnlp.ts'
+import { natsSssData } from './natssss.ts'
 
 /** The installed values `epsinas stats` correlates scores with by default. */
 export interface StatsTarget {
@@ -43,7 +44,7 @@ export interface SpaceBenchmarkData {
 }
 
 /** The built-in spaces' data, one line each. */
-const BUILT_IN_DATA: readonly SpaceBenchmarkData[] = [nb201Data, nb101Data, nbnlpData]
+const BUILT_IN_DATA: readonly SpaceBenchmarkData[] = [nb201Data, nb101Data, nbnlpData, natsSssData]
 
 const registered = new Map<SpaceId, SpaceBenchmarkData>()
 

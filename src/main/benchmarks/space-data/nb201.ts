@@ -1,15 +1,16 @@
 /** NAS-Bench-201's benchmark data: the NATS index order, index ids, trained (else Suite-Zero) accuracies, parameter counts. */
 import { nb201Space } from '../../core/spaces/nb201/space.ts'
-import { nb201Costs, resolveNb201Split } from '../../store/benchmarks.ts'
-import { nb201TrainedAccuracies, suiteZeroAccuracies, trainedElseSuiteZero, type SpaceAccuracies } from '../accuracy-tables.ts'
+import { resolveNatsSplit, spaceCosts } from '../../store/benchmarks.ts'
+import { natsTrainedAccuracies, suiteZeroAccuracies, trainedElseSuiteZero, type SpaceAccuracies } from '../accuracy-tables.ts'
 import { installedNb201Order, nb201IndexReader } from '../arch-ids.ts'
+import { NATS_TOPOLOGY } from '../nats-spaces.ts'
 import { accuracyStatsTarget } from './accuracy-target.ts'
 import type { SpaceBenchmarkData } from './index.ts'
 
 const accuracies: SpaceAccuracies = {
   table: (store, dataset, split) =>
     trainedElseSuiteZero(
-      (trainedSplit) => nb201TrainedAccuracies(store, dataset, trainedSplit),
+      (trainedSplit) => natsTrainedAccuracies(store, NATS_TOPOLOGY, dataset, trainedSplit),
       () => suiteZeroAccuracies(store, 'nb201', dataset, 200, 'final epoch'),
       split,
     ),
@@ -23,5 +24,5 @@ export const nb201Data: SpaceBenchmarkData = {
   idReader: nb201IndexReader,
   accuracies,
   statsTarget: accuracyStatsTarget(nb201Space, accuracies),
-  parameters: (store, dataset) => nb201Costs(store, resolveNb201Split(dataset, 'test').trainSet),
+  parameters: (store, dataset) => spaceCosts(store, NATS_TOPOLOGY.space, resolveNatsSplit(dataset, 'test').trainSet),
 }

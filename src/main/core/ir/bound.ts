@@ -1,5 +1,7 @@
-import type { Graph } from './graph.ts'
+import type { Graph, ImportedOp, Node } from './graph.ts'
 import { originalChannels } from './graph.ts'
+import { windowOutputShape } from './shapes.ts'
+import { hasEmptyWindow } from './window2d.ts'
 
 /**
  * Upper bounds on |value| of every tensor of a graph under epsilon's initialisation, by interval
@@ -92,6 +94,18 @@ export function magnitudeBound(graph: Graph, weight: number, inputBound: number)
       case 'stackrows':
         bound = Math.max(...inputs)
         break
+      case 'conv':
+      case 'pool':
+      case 'hardsigmoid':
+      case 'hardswish':
+      case 'clip':
+      case 'sub':
+      case 'scalar':
+      case 'pad':
+      case 'flatten':
+      case 'spatialmean':
+        bound = importedBound(op, node, graph.nodes[node.inputs[0]], inputs, w)
+        break
     }
     // float32 rounding of each op can add a relative error of about 2^-24 per term summed.
     bound *= ROUNDING_MARGIN
@@ -105,4 +119,57 @@ export function magnitudeBound(graph: Graph, weight: number, inputBound: number)
 /** True when no intermediate value of the forward pass can be inf or NaN (for any input bounded by inputBound). */
 export function provablyFinite(graph: Graph, weight: number, inputBound: number): boolean {
   return Number.isFinite(magnitudeBound(graph, weight, inputBound))
+}
+
+/** Bound of an imported (ONNX) op's output from its inputs' bounds; Infinity when it cannot be bounded. */
+function importedBound(op: ImportedOp, node: Node, input: Node, inputs: readonly number[], w: number): number {
+  const x = inputs[0]
+  switch (op.kind) {
+    case 'conv': {
+      // |out| <= w * (largest number of original input channels of one group) * kernel taps * |x|:
+      // each output sums m_s window taps of each stored channel s of its group.
+      const perGroup = input.channelMultiplicity.length / op.groups
+      let fanIn = 0
+      for (let g = 0; g < op.groups; g++) {
+        const members = input.channelMultiplicity.slice(g * perGroup, (g + 1) * perGroup)
+        fanIn = Math.max(fanIn, members.reduce((a, b) => a + b, 0))
+      }
+      return x * w * fanIn * op.window.kernel[0] * op.window.kernel[1]
+    }
+    case 'pool': {
+      // A max or mean of in-bounds values (a mean with a larger divisor only shrinks). A window with
+      // no in-bounds tap gives -inf (max) or 0/0 (average without the padding): not finite.
+      const [, , height, width] = input.shape
+      const [oh, ow] = windowOutputShape(height, width, op.window, op.ceilMode)
+      return hasEmptyWindow(op.window, height, width, oh, ow) && !(op.mode === 'avg' && op.countIncludePad) ? Number.POSITIVE_INFINITY : x
+    }
+    case 'hardsigmoid':
+      // Clamped to [0, 1] for finite x, unless alpha * x + beta is inf - inf or 0 * inf.
+      return Number.isFinite(Math.fround(op.alpha)) && Number.isFinite(Math.fround(op.beta)) ? 1 : Number.POSITIVE_INFINITY
+    case 'hardswish':
+      // x times a factor in [0, 1].
+      return x
+    case 'clip': {
+      // x in [-X, X] -> max(x, lo) in [max(-X, lo), max(X, lo)] -> min(., hi) within the clamped ends.
+      const lo = Math.fround(op.min)
+      const hi = Math.fround(op.max)
+      if (Number.isNaN(lo) || Number.isNaN(hi)) return Number.POSITIVE_INFINITY
+      return Math.max(Math.abs(Math.min(Math.max(-x, lo), hi)), Math.abs(Math.min(Math.max(x, lo), hi)))
+    }
+    case 'sub':
+      return inputs[0] + inputs[1]
+    case 'scalar': {
+      const v = Math.abs(Math.fround(op.value))
+      if (!Number.isFinite(v)) return Number.POSITIVE_INFINITY
+      if (op.fn === 'add' || op.fn === 'sub') return x + v
+      if (op.fn === 'mul') return x * v
+      // x / v is bounded by |x| / |v| (inf for v = 0); v / x has no bound (x may be 0).
+      return op.scalarFirst ? Number.POSITIVE_INFINITY : x / v
+    }
+    case 'pad':
+    case 'flatten':
+    case 'spatialmean':
+      // Zeros added, values moved, or a mean of values.
+      return x
+  }
 }

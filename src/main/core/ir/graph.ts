@@ -64,6 +64,57 @@ export type Op =
    * (ir/embedding-table.ts). Not a constant-weight layer: its output features are all distinct.
    */
   | { kind: 'embedding'; vocabulary: number; features: number; seed: number }
+  | ImportedOp
+
+/**
+ * Window geometry of the general (ONNX) convolution and pooling ops, per axis as [height, width];
+ * pads are [top, left, bottom, right] zeros (asymmetric pads and `auto_pad` are resolved to these).
+ */
+export interface Window2d {
+  readonly kernel: readonly [number, number]
+  readonly stride: readonly [number, number]
+  readonly dilation: readonly [number, number]
+  readonly pads: readonly [number, number, number, number]
+}
+
+/**
+ * Ops of imported (ONNX) networks. The benchmark spaces keep the narrower ops above, so their
+ * networks and cached scores do not change; an imported op that fits one of those maps to it.
+ */
+export type ImportedOp =
+  /**
+   * Grouped 2-D convolution with every weight = w and no bias. The stored input channels split into
+   * `groups` equal consecutive groups, the output channels likewise; output channel o of group g is
+   * w * sum over stored input channels s of group g of m_s * (dilated window sum of s). At full width
+   * (all m = 1) this is ONNX Conv with `group` (depthwise when groups = input channels).
+   */
+  | { kind: 'conv'; outChannels: number; groups: number; window: Window2d }
+  /**
+   * Max or average pooling with a general window. Max: over in-bounds taps only (padding never wins),
+   * NaN propagates. Avg: sum of in-bounds taps divided by kernel area (countIncludePad) or by the
+   * in-bounds count. ceilMode: output size rounds up, and a window must start inside the input or
+   * its left/top padding (PyTorch/ONNX rule); with countIncludePad the divisor counts the padded
+   * taps but not the taps past the bottom/right padding (PyTorch). A window with no in-bounds tap
+   * (large pads or dilation) gives -inf (max, as PyTorch's -inf padding) or 0/0 = NaN (avg without
+   * countIncludePad).
+   */
+  | { kind: 'pool'; mode: 'max' | 'avg'; window: Window2d; countIncludePad: boolean; ceilMode: boolean }
+  /** max(0, min(1, alpha * x + beta)) (ONNX HardSigmoid; torch.nn.Hardsigmoid is alpha 1/6, beta 0.5). */
+  | { kind: 'hardsigmoid'; alpha: number; beta: number }
+  /** x * max(0, min(1, x / 6 + 0.5)) (ONNX HardSwish). */
+  | { kind: 'hardswish' }
+  /** min(max(x, min), max); NaN stays NaN (ONNX Clip; ReLU6 is min 0, max 6; an absent bound is -inf/inf). */
+  | { kind: 'clip'; min: number; max: number }
+  /** a - b of two same-shaped inputs. */
+  | { kind: 'sub' }
+  /** x (op) value, or value (op) x when `scalarFirst`: a tensor with a scalar constant of the model. */
+  | { kind: 'scalar'; fn: 'add' | 'sub' | 'mul' | 'div'; value: number; scalarFirst: boolean }
+  /** Zero padding of H and W by [top, left, bottom, right]. */
+  | { kind: 'pad'; pads: readonly [number, number, number, number] }
+  /** [N, C, H, W] -> [N, C * H * W] in NCHW order (ONNX Flatten axis 1, Reshape to [N, -1]). */
+  | { kind: 'flatten' }
+  /** Mean over H and W keeping the axes: [N, C, H, W] -> [N, C, 1, 1] (ONNX GlobalAveragePool). */
+  | { kind: 'spatialmean' }
 
 /** Op kind names. */
 export type OpKind = Op['kind']

@@ -1,4 +1,13 @@
-import type { Graph, Node, Op } from './graph.ts'
+import type { Graph, Node, Op, Window2d } from './graph.ts'
+
+/** kh x kw, stride, dilation (only when not 1) and pads [top, left, bottom, right]. */
+function describeWindow(window: Window2d): string {
+  const { kernel, stride, dilation, pads } = window
+  const parts = [`${kernel[0]}x${kernel[1]}`, `s${stride.join(',')}`]
+  if (dilation.some((d) => d !== 1)) parts.push(`d${dilation.join(',')}`)
+  parts.push(`p${pads.join(',')}`)
+  return parts.join(', ')
+}
 
 function describeOp(op: Op): string {
   switch (op.kind) {
@@ -26,6 +35,18 @@ function describeOp(op: Op): string {
       return `embedding(${op.vocabulary} -> ${op.features}, seed ${op.seed})`
     case 'rows':
       return `rows[${op.start}..${op.start + op.count - 1}]`
+    case 'conv':
+      return `conv(${describeWindow(op.window)}${op.groups > 1 ? `, g${op.groups}` : ''} -> ${op.outChannels})`
+    case 'pool':
+      return `pool(${op.mode}, ${describeWindow(op.window)}${op.ceilMode ? ', ceil' : ''}${op.mode === 'avg' && !op.countIncludePad ? ', exclude pad' : ''})`
+    case 'hardsigmoid':
+      return `hardsigmoid(${op.alpha}, ${op.beta})`
+    case 'clip':
+      return `clip(${op.min}, ${op.max})`
+    case 'scalar':
+      return op.scalarFirst ? `scalar(${op.value} ${op.fn} x)` : `scalar(x ${op.fn} ${op.value})`
+    case 'pad':
+      return `pad(${op.pads.join(',')})`
     default:
       return op.kind
   }

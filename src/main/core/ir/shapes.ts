@@ -1,9 +1,48 @@
 import { EpsinasError } from '../../../shared/errors.ts'
-import type { Node, Op } from './graph.ts'
+import type { Node, Op, Window2d } from './graph.ts'
 
 /** Output size of a sliding window along one axis (floor mode, as PyTorch). */
 export function windowOutputSize(size: number, kernel: number, stride: number, pad: number): number {
   return Math.floor((size + 2 * pad - kernel) / stride) + 1
+}
+
+/**
+ * Output size along one axis of a general window (ONNX Conv/MaxPool/AveragePool, PyTorch):
+ * floor((size + padBegin + padEnd - dilation * (kernel - 1) - 1) / stride) + 1. With ceilMode the
+ * division rounds up, and a last window that would start in the end padding or beyond, i.e.
+ * (out - 1) * stride >= size + padBegin in padded coordinates, is dropped (PyTorch's rule).
+ */
+export function generalOutputSize(size: number, kernel: number, stride: number, dilation: number, padBegin: number, padEnd: number, ceilMode = false): number {
+  const span = size + padBegin + padEnd - dilation * (kernel - 1) - 1
+  if (!ceilMode) return Math.floor(span / stride) + 1
+  let out = Math.ceil(span / stride) + 1
+  if ((out - 1) * stride >= size + padBegin) out -= 1
+  return out
+}
+
+/** Output [height, width] of a general window over an [h, w] plane. */
+export function windowOutputShape(h: number, w: number, window: Window2d, ceilMode = false): [number, number] {
+  const { kernel, stride, dilation, pads } = window
+  return [
+    generalOutputSize(h, kernel[0], stride[0], dilation[0], pads[0], pads[2], ceilMode),
+    generalOutputSize(w, kernel[1], stride[1], dilation[1], pads[1], pads[3], ceilMode),
+  ]
+}
+
+function positiveIntegers(values: readonly number[]): boolean {
+  return values.every((v) => Number.isInteger(v) && v >= 1)
+}
+
+/** A general window's output plane over `input`; fails on malformed geometry or an empty output. */
+function windowed(op: Op, input: Node, window: Window2d, ceilMode = false): [number, number, number, number] {
+  const [n, c, h, w] = image(op, input)
+  const { kernel, stride, dilation, pads } = window
+  if (!positiveIntegers([...kernel, ...stride, ...dilation]) || !pads.every((p) => Number.isInteger(p) && p >= 0)) {
+    fail(op, `bad window: kernel [${kernel}], stride [${stride}], dilation [${dilation}], pads [${pads}]`)
+  }
+  const [oh, ow] = windowOutputShape(h, w, window, ceilMode)
+  if (oh < 1 || ow < 1) fail(op, `window larger than the padded input [${h}, ${w}]`)
+  return [n, c, oh, ow]
 }
 
 function fail(op: Op, message: string): never {
@@ -137,6 +176,50 @@ export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; 
       for (const input of inputs) flatRows(op, input)
       const { multiplicity } = sameLayout(op, inputs, true)
       return { shape: [inputs.reduce((n, input) => n + input.shape[0], 0), inputs[0].shape[1]], multiplicity }
+    }
+    case 'conv': {
+      const input = single(op, inputs)
+      const [n, c, oh, ow] = windowed(op, input, op.window)
+      const { groups, outChannels } = op
+      if (!positiveIntegers([groups, outChannels]) || c % groups !== 0 || outChannels % groups !== 0) {
+        fail(op, `${c} stored input channels and ${outChannels} output channels do not split into ${groups} groups`)
+      }
+      return { shape: [n, outChannels, oh, ow], multiplicity: new Array<number>(outChannels).fill(1) }
+    }
+    case 'pool': {
+      const input = single(op, inputs)
+      return { shape: windowed(op, input, op.window, op.ceilMode), multiplicity: [...input.channelMultiplicity] }
+    }
+    case 'hardsigmoid':
+    case 'hardswish':
+    case 'clip':
+    case 'scalar': {
+      const input = single(op, inputs)
+      return { shape: [...input.shape], multiplicity: [...input.channelMultiplicity] }
+    }
+    case 'sub':
+      if (inputs.length !== 2) fail(op, `expects 2 inputs, got ${inputs.length}`)
+      return sameLayout(op, inputs)
+    case 'pad': {
+      const input = single(op, inputs)
+      const [n, c, h, w] = image(op, input)
+      const [top, left, bottom, right] = op.pads
+      if (!op.pads.every((p) => Number.isInteger(p) && p >= 0)) fail(op, `bad pads [${op.pads}]`)
+      return { shape: [n, c, h + top + bottom, w + left + right], multiplicity: [...input.channelMultiplicity] }
+    }
+    case 'flatten': {
+      const input = single(op, inputs)
+      const [n, c, h, w] = image(op, input)
+      // With one pixel per channel, feature c is channel c: groups of identical channels stay groups.
+      // With more, the features of identical channels are not consecutive: only a full-width input.
+      if (h * w === 1) return { shape: [n, c], multiplicity: [...input.channelMultiplicity] }
+      if (input.channelMultiplicity.some((m) => m !== 1)) fail(op, 'flattens a collapsed image with H*W > 1; expand it to full width first')
+      return { shape: [n, c * h * w], multiplicity: new Array<number>(c * h * w).fill(1) }
+    }
+    case 'spatialmean': {
+      const input = single(op, inputs)
+      const [n, c] = image(op, input)
+      return { shape: [n, c, 1, 1], multiplicity: [...input.channelMultiplicity] }
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { Graph, Node } from '../ir/graph.ts'
+import type { Graph, ImportedOp, Node } from '../ir/graph.ts'
 import { GraphBuilder, type TensorRef } from '../ir/builder.ts'
 import { validateGraph } from '../ir/validate.ts'
 
@@ -101,7 +101,16 @@ function rewriteNode(b: GraphBuilder, node: Node, get: (id: number) => Mapped, o
     case 'sigmoid':
     case 'tanh':
     case 'leakyrelu':
-    case 'rows': {
+    case 'rows':
+    // Imported ops acting per element or per channel plane: f(x)[c] = f(x[c]) (hardsigmoid, hardswish,
+    // clip, scalar per element; pool, pad, spatialmean per plane, never mixing channels).
+    case 'hardsigmoid':
+    case 'hardswish':
+    case 'clip':
+    case 'scalar':
+    case 'pool':
+    case 'pad':
+    case 'spatialmean': {
       // Per-channel ops (BN statistics are per channel, so identical channels keep identical statistics;
       // a pooling window never mixes channels).
       const input = get(node.inputs[0])
@@ -111,7 +120,9 @@ function rewriteNode(b: GraphBuilder, node: Node, get: (id: number) => Mapped, o
     // NB-NLP: product and blend are elementwise too; stacking rows keeps channel c in channel c.
     case 'mul':
     case 'blend':
-    case 'stackrows': {
+    case 'stackrows':
+    // (a - b)[c] = a[c] - b[c].
+    case 'sub': {
       // Elementwise: channel c of the sum is the sum of channel c of each operand; on the common
       // refinement of the operands' partitions each group is still identical.
       const inputs = node.inputs.map(get)
@@ -146,16 +157,29 @@ function rewriteNode(b: GraphBuilder, node: Node, get: (id: number) => Mapped, o
       const channels = op.shape[1]
       return { ref: b.add({ kind: 'fillweight', shape: [op.shape[0], 1] }, [], node.label, [channels]), partition: [channels] }
     }
-    default: {
-      // No rule: expand every operand to full width and run the op as is.
-      const refs = node.inputs.map((id, i) => {
-        const input = get(id)
-        return regroupTo(b, input, singletons(input.partition.reduce((x, y) => x + y, 0)), `${node.label}.operand${i}`)
-      })
-      const ref = b.add(op, refs, node.label)
-      return { ref, partition: singletons(node.shape[1] ?? 1) }
+    case 'flatten': {
+      // With H*W = 1, feature c of the flattened tensor is channel c: the groups stay groups. With
+      // more pixels the features of identical channels are not consecutive: full width.
+      const input = get(node.inputs[0])
+      const channels = input.partition.reduce((x, y) => x + y, 0)
+      if (node.shape[1] !== channels) return fullWidth(b, node, get)
+      return { ref: b.add(op, [input.ref], node.label, input.partition), partition: input.partition }
     }
+    case 'conv':
+      return convRule(b, node, op, get(node.inputs[0]))
+    default:
+      return fullWidth(b, node, get)
   }
+}
+
+/** No rule: expand every operand to full width and run the op as is. */
+function fullWidth(b: GraphBuilder, node: Node, get: (id: number) => Mapped): Mapped {
+  const refs = node.inputs.map((id, i) => {
+    const input = get(id)
+    return regroupTo(b, input, singletons(input.partition.reduce((x, y) => x + y, 0)), `${node.label}.operand${i}`)
+  })
+  const ref = b.add(node.op, refs, node.label)
+  return { ref, partition: singletons(node.shape[1] ?? 1) }
 }
 
 /**
@@ -209,4 +233,68 @@ export function expandOutput(data: Float32Array, shape: readonly number[], multi
     }
   }
   return out
+}
+
+/** One piece of the slice of input channels a conv group reads: `count` channels of stored group `group`. */
+interface SlicePiece {
+  group: number
+  count: number
+}
+
+function sameSlice(a: readonly SlicePiece[], b: readonly SlicePiece[]): boolean {
+  return a.length === b.length && a.every((piece, i) => piece.group === b[i].group && piece.count === b[i].count)
+}
+
+/**
+ * Grouped conv (groups = G, I = C/G input and P = outChannels/G output channels per conv group).
+ * Output channel o of conv group g is w * sum over original channels c of g's slice of window(x_c)
+ * = w * sum over stored groups s meeting the slice of (overlap count) * window(stored s). So
+ * (1) the P outputs of a conv group are identical, and (2) two conv groups whose slices meet the
+ * same stored groups with the same counts are identical. Consecutive conv groups with equal slices
+ * become one output group (P times the run length), computed once: the collapsed conv has one
+ * group per run, reading a regrouped input that holds, per run, the stored groups its slice meets
+ * with the overlap counts as multiplicities. groups = 1 is the conv2d rule (one run: all outputs
+ * one group, reading the input as it is); depthwise on a grey input is one run as well.
+ *
+ * A grouped conv needs the same number of stored channels in every group: a shorter run's slice
+ * has a piece of count k > 1 split into pieces of count k - 1 and 1 (same sum, w*(k-1)*s + w*1*s
+ * instead of w*k*s: equal up to float64 rounding before the one float32 rounding).
+ */
+function convRule(b: GraphBuilder, node: Node, op: Extract<ImportedOp, { kind: 'conv' }>, input: Mapped): Mapped {
+  const channels = input.partition.reduce((x, y) => x + y, 0)
+  const perGroup = channels / op.groups
+  const outPerGroup = op.outChannels / op.groups
+  const starts = boundaries(input.partition).map((cut, i) => cut - input.partition[i])
+  const sliceOf = (g: number): SlicePiece[] => {
+    const [from, to] = [g * perGroup, (g + 1) * perGroup]
+    const pieces: SlicePiece[] = []
+    input.partition.forEach((size, group) => {
+      const count = Math.min(starts[group] + size, to) - Math.max(starts[group], from)
+      if (count > 0) pieces.push({ group, count })
+    })
+    return pieces
+  }
+  const runs: { slice: SlicePiece[]; length: number }[] = []
+  for (let g = 0; g < op.groups; g++) {
+    const slice = sliceOf(g)
+    const last = runs[runs.length - 1]
+    if (last && sameSlice(last.slice, slice)) last.length++
+    else runs.push({ slice, length: 1 })
+  }
+  const width = Math.max(...runs.map((run) => run.slice.length))
+  for (const run of runs) {
+    while (run.slice.length < width) {
+      // Some piece has count > 1: the slice has perGroup >= width channels in fewer pieces.
+      const at = run.slice.findIndex((piece) => piece.count > 1)
+      const piece = run.slice[at]
+      run.slice.splice(at, 1, { group: piece.group, count: piece.count - 1 }, { group: piece.group, count: 1 })
+    }
+  }
+  const sources = runs.flatMap((run) => run.slice.map((piece) => piece.group))
+  const multiplicity = runs.flatMap((run) => run.slice.map((piece) => piece.count))
+  const asStored = sources.length === input.partition.length && sources.every((s, i) => s === i) && samePartition(multiplicity, input.partition)
+  const convInput = asStored ? input.ref : b.add({ kind: 'regroup', sources }, [input.ref], `${node.label}.slices`, multiplicity)
+  const partition = runs.map((run) => run.length * outPerGroup)
+  const collapsed = { kind: 'conv' as const, outChannels: runs.length, groups: runs.length, window: op.window }
+  return { ref: b.add(collapsed, [convInput], node.label, partition), partition }
 }

@@ -36,5 +36,15 @@ export function eliminateCommonSubexpressions(graph: Graph): Graph {
 
 /** Op, its parameters, its (already merged) inputs in order, and the multiplicities it carries. */
 function nodeKey(node: Node, inputs: readonly TensorRef[]): string {
-  return JSON.stringify([node.op, inputs, node.channelMultiplicity])
+  return JSON.stringify([node.op, inputs, node.channelMultiplicity], exactNumbers)
+}
+
+/**
+ * JSON writes inf, -inf and NaN all as null and -0 as 0, which would merge clip(-inf, 6) with
+ * clip(inf, 6) or x + 0 with x + (-0) (different bits for x = -0); these numbers are spelled out.
+ */
+function exactNumbers(_key: string, value: unknown): unknown {
+  if (typeof value !== 'number') return value
+  if (!Number.isFinite(value)) return String(value)
+  return Object.is(value, -0) ? '-0' : value
 }

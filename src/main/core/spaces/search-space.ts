@@ -4,7 +4,7 @@
  * Pure, like the rest of core/: whatever needs the benchmark tables sits in benchmarks/space-data.
  */
 import type { Graph } from '../ir/graph.ts'
-import type { DatasetId, WeightPair } from '../../../shared/types.ts'
+import { DATASETS, type DatasetId, type WeightPair } from '../../../shared/types.ts'
 import { EpsinasError } from '../../../shared/errors.ts'
 
 /** `literal`: the reference network op for op; `pruned`: its canonical form, where the space has one. */
@@ -52,6 +52,22 @@ export interface SpaceDefinition<Arch> {
   benchmarkKey?(arch: Arch): string
   /** The network of one arch at full width; the dataset is already checked against `datasets`. */
   buildNetwork(arch: Arch, options: NetworkOptions): Graph
+  /**
+   * The shape [channels, height, width] of one input image on `dataset`; absent: the dataset's
+   * [3, imageSize, imageSize] (an imported network fixes its own, which may match no dataset).
+   */
+  inputShape?(dataset: DatasetId): readonly [number, number, number]
+  /**
+   * The arch's name in the score cache when the written form does not fix the network by itself
+   * (an imported file's stem names whatever file holds it now: the key adds its content hash).
+   */
+  cacheArch?(arch: Arch): string
+}
+
+/** An image of `dataset` as NAS-Bench-201 fixes it: 3 channels of imageSize x imageSize (0 x 0 for text). */
+export function datasetInputShape(dataset: DatasetId): readonly [number, number, number] {
+  const { imageSize } = DATASETS[dataset]
+  return [3, imageSize, imageSize]
 }
 
 /** A space with its arch type erased: every argument and result is the written arch text. */
@@ -80,6 +96,12 @@ export interface SearchSpace {
   /** Throws BAD_ARGUMENT unless the space is defined on `dataset`. */
   checkDataset(dataset: DatasetId): void
   buildNetwork(arch: string, options: NetworkOptions): Graph
+  /** The [channels, height, width] of one input image on `dataset` (what a minibatch is loaded as). */
+  inputShape(dataset: DatasetId): readonly [number, number, number]
+  /** Whether the cache names archs by something other than their normal written form. */
+  readonly hasCacheArch: boolean
+  /** The name of `arch` (any written form) in the score cache: its normal form unless the space says otherwise. */
+  cacheArch(arch: string): string
 }
 
 /** Erases a definition's arch type: the one way a definition becomes a SearchSpace (built-in or not). */
@@ -117,6 +139,12 @@ export function defineSpace<Arch>(definition: SpaceDefinition<Arch>): SearchSpac
     buildNetwork(arch: string, options: NetworkOptions): Graph {
       checkDataset(options.dataset)
       return d.buildNetwork(d.parse(arch), options)
+    },
+    inputShape: (dataset: DatasetId) => (d.inputShape ? d.inputShape(dataset) : datasetInputShape(dataset)),
+    hasCacheArch: d.cacheArch !== undefined,
+    cacheArch(arch: string): string {
+      const parsed = d.parse(arch)
+      return d.cacheArch ? d.cacheArch(parsed) : d.format(parsed)
     },
   })
 }

@@ -10,6 +10,10 @@ import type { ImageDatasetId } from './normalize.ts'
 /** The catalogue item holding each dataset's training images (resources/catalogue.json). */
 export const IMAGE_ITEMS: Readonly<Record<ImageDatasetId, string>> = { cifar10: 'cifar10-binary', cifar100: 'cifar100-binary', 'ImageNet16-120': 'imagenet16-120' }
 
+/** Why `--input real` cannot feed the 'custom' dataset of an imported space. */
+export const CUSTOM_HAS_NO_IMAGES =
+  "--input real reads a dataset's training images, and the custom dataset of an imported space (a model input no image dataset has) has none: use --input grey, normal, uniform or uniform-pos"
+
 /**
  * The folder of `dataset`'s installed training images; BAD_FILE naming the command that installs
  * them when absent. Commands call it before they create a job, so a missing item leaves nothing behind.
@@ -35,6 +39,7 @@ export function installedImageSource(dataset: DatasetId): MinibatchSource {
     async load(shape, seed) {
       // PTB text is read by the NB-NLP token source, never as images.
       if (dataset === 'ptb') throw new EpsinasError('BAD_ARGUMENT', '--input real reads images; ptb has none')
+      if (dataset === 'custom') throw new EpsinasError('BAD_ARGUMENT', CUSTOM_HAS_NO_IMAGES)
       return realImageSource(installedImageDir(dataset), dataset).load(shape, seed)
     },
   }

@@ -20,9 +20,18 @@ export async function compareScores(store: ScoreStore, benchmarks: BenchmarkStor
   const missing: string[] = []
   if (scores.length === 0) missing.push('no cached epsilon scores for this configuration: start a run on the Runs page')
   const { accuracies, source } = installedAccuracyTable(benchmarks, request.space, request.dataset)
-  if (!source) missing.push(`install NAS-Bench-201 accuracies (NATS, NNI or Suite-Zero) to compare against accuracy on ${request.dataset}`)
-  const params = spaceBenchmarkData(getSpace(request.space).id).parameters?.(benchmarks, request.dataset) ?? new Map<string, { params: number | null }>()
-  if (params.size === 0) missing.push('install NAS-Bench-201 (NATS or NNI) to colour points by parameter count')
+  const space = getSpace(request.space)
+  const data = spaceBenchmarkData(space.id)
+  // Name what to install for spaces that have benchmark data; an imported space has none to install.
+  if (!source) {
+    missing.push(
+      data.accuracies
+        ? `install ${space.title} accuracies (Benchmarks page) to compare against accuracy on ${request.dataset}`
+        : `${space.title} has no benchmark accuracies to install: correlate with your own using epsinas stats --space ${space.id} --accuracies FILE.csv`,
+    )
+  }
+  const params = data.parameters?.(benchmarks, request.dataset) ?? new Map<string, { params: number | null }>()
+  if (params.size === 0 && data.parameters) missing.push(`install ${space.title} (Benchmarks page) to colour points by parameter count`)
   // Scores are keyed by our arch ids, the tables by the benchmark's (NB101: module hash).
   const toKey = benchmarkKey(request.space)
   const keys = scores.map((s) => toKey(s.arch))

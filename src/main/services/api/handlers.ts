@@ -16,7 +16,8 @@ import { listSweeps, startSweep } from './sweeps.ts'
 import { JobManager } from './job-manager.ts'
 import { ProgressHub } from './progress-hub.ts'
 import { listScores } from './scores.ts'
-import { listSpaceViews } from './spaces.ts'
+import { importSpaceView, listSpaceViews, removeSpace, showSpace } from './spaces.ts'
+import { loadUserSpaces } from '../../user-spaces/index.ts'
 import { startScore } from './start-score.ts'
 import { jobDetails, jobView } from './views.ts'
 import { selectWeights } from './weights.ts'
@@ -57,6 +58,8 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
   const { store } = options
   const workers = options.workers ?? defaultWorkerCount()
   const dataDir = options.dataDir ?? dataDirectory()
+  // The user spaces stored beside the data, registered before any request names one.
+  loadUserSpaces({ dataDir, warn: (line) => process.stderr.write(`${line}\n`) })
   const progress = new ProgressHub()
   const benchmarkProgress = new ProgressHub<BenchmarkProgressEvent>()
   const jobs = new JobManager({ store, hub: progress, progressIntervalMs: options.progressIntervalMs })
@@ -92,7 +95,10 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
     'sweeps:list': async () => listSweeps(store),
     'compare:get': (request) => compareScores(store, benchmarkTables(), request),
     'cache:clear': () => clearScoreCache(store, benchmarkTables()),
-    'spaces:list': async () => listSpaceViews(),
+    'spaces:list': async () => listSpaceViews(dataDir),
+    'spaces:import': async (request) => importSpaceView(request, dataDir),
+    'spaces:remove': async ({ name }) => removeSpace(name, dataDir),
+    'spaces:show': async ({ name }) => showSpace(name, dataDir),
   }
   return {
     handlers,

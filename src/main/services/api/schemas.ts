@@ -12,6 +12,8 @@ import type {
   CompareRequest,
   JobIdRequest,
   ScoreConfigRequest,
+  SpaceImportRequest,
+  SpaceNameRequest,
   ScoresListRequest,
   SelectionMetricId,
   StartScoreRequest,
@@ -36,6 +38,8 @@ const METRICS: readonly SelectionMetricId[] = ['spearman', 'kendall', 'spearman_
 const JOB_ID = /^[A-Za-z0-9_-]+$/
 // Catalogue ids are path components: the catalogue's own alphabet.
 const ITEM_ID = /^[a-z0-9][a-z0-9-]*$/
+// The registry's alphabet of space ids (core/spaces/registry.ts).
+const SPACE_NAME = /^[a-z][a-z0-9-]*$/
 const CONFIG_FIELDS = ['space', 'dataset', 'input', 'inputSeed', 'batchSize', 'weights', 'engine', 'backend'] as const
 
 /** Checks one channel's untrusted request. */
@@ -64,6 +68,9 @@ export const SCHEMAS: { [C in ApiChannel]: Schema<C> } = {
   'compare:get': compare,
   'cache:clear': nothing,
   'spaces:list': nothing,
+  'spaces:import': spaceImport,
+  'spaces:remove': spaceName,
+  'spaces:show': spaceName,
 }
 
 /** Channels without arguments accept nothing, null or an empty object (what an HTTP client sends). */
@@ -179,10 +186,14 @@ function benchmarkImport(raw: unknown): Checked<BenchmarkImportRequest> {
   const c = new Checker()
   const o = c.object(raw, '', ['id', 'path'])
   if (!o) return c.result(raw as BenchmarkImportRequest)
-  const path = c.string(o.path, 'path', 4096)
-  // A path on the serving machine; relative ones would depend on where the server was started.
+  return c.result({ id: c.string(o.id, 'id', 100, ITEM_ID), path: absolutePath(c, o.path) })
+}
+
+/** A path on the serving machine; relative ones would depend on where the server was started. */
+function absolutePath(c: Checker, raw: unknown): string {
+  const path = c.string(raw, 'path', 4096)
   if (typeof path === 'string' && !(path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path))) c.fail('path', 'must be an absolute path on the machine running the workbench')
-  return c.result({ id: c.string(o.id, 'id', 100, ITEM_ID), path })
+  return path
 }
 
 function startSweep(raw: unknown): Checked<StartSweepRequest> {
@@ -212,4 +223,28 @@ function compare(raw: unknown): Checked<CompareRequest> {
   const request: CompareRequest = scoreConfig(c, o)
   if (o.topK !== undefined) request.topK = c.integer(o.topK, 'topK', 1, 100_000)
   return c.result(request)
+}
+
+/** A space name as the registry writes ids; what it names is checked by the handler (unknown, built-in). */
+function spaceNameField(c: Checker, raw: unknown): string {
+  return c.string(raw, 'name', 32, SPACE_NAME)
+}
+
+function spaceImport(raw: unknown): Checked<SpaceImportRequest> {
+  const c = new Checker()
+  const o = c.object(raw, '', ['name', 'path', 'allowFoldedBn'])
+  if (!o) return c.result(raw as SpaceImportRequest)
+  const request: SpaceImportRequest = { name: spaceNameField(c, o.name), path: absolutePath(c, o.path) }
+  if (o.allowFoldedBn !== undefined) {
+    if (typeof o.allowFoldedBn !== 'boolean') c.fail('allowFoldedBn', 'must be true or false')
+    request.allowFoldedBn = o.allowFoldedBn === true
+  }
+  return c.result(request)
+}
+
+function spaceName(raw: unknown): Checked<SpaceNameRequest> {
+  const c = new Checker()
+  const o = c.object(raw, '', ['name'])
+  if (!o) return c.result(raw as SpaceNameRequest)
+  return c.result({ name: spaceNameField(c, o.name) })
 }

@@ -46,10 +46,10 @@ async function writeAccuracies(context: SweepContext, request: StartSweepRequest
   // (not NB101's, keyed by module hash; not NB-NLP's losses).
   const space = getSpace(request.space)
   if (space.hasBenchmarkKey || !spaceBenchmarkData(space.id).accuracies) {
-    throw new EpsinasError('BAD_ARGUMENT', `sweeps with accuracies need installed accuracies keyed by arch (NAS-Bench-201 has them, ${space.title} not yet); start it without accuracies`)
+    throw new EpsinasError('BAD_ARGUMENT', `sweeps with accuracies need installed accuracies keyed by arch, which ${space.title} does not have; start it without accuracies, or run epsinas sweep --space ${space.id} --accuracies FILE.csv`)
   }
   const { accuracies } = installedAccuracyTable(context.benchmarks(), request.space, request.dataset)
-  if (accuracies.size === 0) throw new EpsinasError('BAD_ARGUMENT', `install NAS-Bench-201 accuracies for ${request.dataset} first (Benchmarks page), or start the sweep without accuracies`)
+  if (accuracies.size === 0) throw new EpsinasError('BAD_ARGUMENT', `install ${space.title} accuracies for ${request.dataset} first (Benchmarks page), or start the sweep without accuracies`)
   const dir = join(context.dataDir, 'sweeps')
   await mkdir(dir, { recursive: true })
   const path = join(dir, `accuracies-${request.dataset}-${Date.now()}.csv`)

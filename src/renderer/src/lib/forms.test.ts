@@ -7,8 +7,8 @@ import { heatCells, parseExponents } from './sweeps.ts'
 
 /** What spaces:list answers (the main process's registry), as the pages receive it. */
 const SPACES: SpaceView[] = [
-  { id: 'nb201', title: 'NAS-Bench-201', datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], defaultWeights: [1e-7, 1], size: 15_625 },
-  { id: 'toy', title: 'Toy', datasets: ['cifar100'], defaultWeights: [1e-2, 2], size: null },
+  { id: 'nb201', title: 'NAS-Bench-201', datasets: ['cifar10', 'cifar100', 'ImageNet16-120'], defaultWeights: [1e-7, 1], size: 15_625, kind: 'built-in', inputShape: [3, 32, 32], source: null, importedAt: null, warnings: [] },
+  { id: 'toy', title: 'Toy', datasets: ['cifar100'], defaultWeights: [1e-2, 2], size: null, kind: 'onnx', inputShape: [3, 32, 32], source: '/tmp/toy', importedAt: '2026-12-06T19:00:00.000Z', warnings: [] },
 ]
 
 describe('buildStartRequest', () => {
@@ -73,6 +73,7 @@ describe('epsilonPoints', () => {
 describe('pageFromHash', () => {
   test('should route #/compare to Compare and anything unknown to Runs', () => {
     expect(pageFromHash('#/compare')).toBe('compare')
+    expect(pageFromHash('#/spaces')).toBe('spaces')
     expect(pageFromHash('#/nope')).toBe('runs')
     expect(pageFromHash('')).toBe('runs')
   })

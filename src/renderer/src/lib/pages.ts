@@ -2,11 +2,12 @@
 import type { ApiClient } from './api-client.ts'
 
 /** A page id. */
-export type PageId = 'benchmarks' | 'runs' | 'weights' | 'compare' | 'settings'
+export type PageId = 'benchmarks' | 'spaces' | 'runs' | 'weights' | 'compare' | 'settings'
 
 /** Pages in sidebar order. */
 export const PAGES: ReadonlyArray<{ id: PageId; title: string }> = [
   { id: 'benchmarks', title: 'Benchmarks' },
+  { id: 'spaces', title: 'Spaces' },
   { id: 'runs', title: 'Runs' },
   { id: 'weights', title: 'Weights' },
   { id: 'compare', title: 'Compare' },

@@ -5,6 +5,7 @@ import { elementCount } from '../../ir/graph.ts'
 import { windowOutputSize } from '../../ir/shapes.ts'
 import { activateBackend, type TfjsRuntime } from './runtime.ts'
 import * as recurrent from './recurrent.ts'
+import { runImportedTfjs } from './imported.ts'
 
 /**
  * Runs the IR on TensorFlow.js at whatever width the graph has: the full-width reference engine.
@@ -125,6 +126,17 @@ function runNode(tf: Tf, graph: Graph, node: Node, values: readonly (Tensor | un
       return tf.concat(inputs, 0)
     case 'embedding':
       return recurrent.embedding(tf, flat(node, x), op.vocabulary, op.features, op.seed)
+    case 'conv':
+    case 'pool':
+    case 'hardsigmoid':
+    case 'hardswish':
+    case 'clip':
+    case 'sub':
+    case 'scalar':
+    case 'pad':
+    case 'flatten':
+    case 'spatialmean':
+      return runImportedTfjs(tf, op, node, inputs, inputMultiplicity(), w)
     case 'input':
       throw new EpsinasError('INTERNAL', `${node.label}: second input node`)
   }

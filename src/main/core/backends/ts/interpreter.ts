@@ -3,6 +3,7 @@ import type { Graph, Node } from '../../ir/graph.ts'
 import { elementCount } from '../../ir/graph.ts'
 import * as k from './kernels.ts'
 import * as r from './recurrent.ts'
+import { runImported } from './imported.ts'
 import type { FloatArray, Tensor } from './kernels.ts'
 import { BufferPool, type Precision } from './pool.ts'
 
@@ -96,6 +97,17 @@ function runNode(graph: Graph, node: Node, values: (Tensor | undefined)[], w: nu
       return r.stackrows(inputs, alloc)
     case 'embedding':
       return r.embedding(x, op.vocabulary, op.features, op.seed, alloc)
+    case 'conv':
+    case 'pool':
+    case 'hardsigmoid':
+    case 'hardswish':
+    case 'clip':
+    case 'sub':
+    case 'scalar':
+    case 'pad':
+    case 'flatten':
+    case 'spatialmean':
+      return runImported(op, inputs, inputMultiplicity(), node.shape, w, alloc)
     case 'input':
       throw new EpsinasError('INTERNAL', 'second input node')
   }
