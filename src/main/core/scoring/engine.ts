@@ -11,9 +11,16 @@ export const ENGINE_VERSION = 1
 /** An engine and the backend that executes it. The collapsed engine runs on the typed-array kernels only. */
 export type EngineChoice = { engine: 'collapsed'; backend: 'ts' } | { engine: 'full'; backend: 'ts' | TfjsBackendId }
 
-/** Cache-key text of an engine choice, e.g. `collapsed/ts@1`, `full/tfjs-wasm@1`. */
+/**
+ * Version of the TensorFlow.js execution on top of ENGINE_VERSION, bumped when only the tfjs path
+ * changes, so the typed-array engines' caches stay valid. 2: max pooling keeps NaN (tf.maxPool
+ * dropped it), so a full-width tfjs score from before may have been finite where it is NaN.
+ */
+const TFJS_REVISION = 2
+
+/** Cache-key text of an engine choice, e.g. `collapsed/ts@1`, `full/tfjs-wasm@1.2`. */
 export function engineKey(choice: EngineChoice): string {
-  return `${choice.engine}/${choice.backend}@${ENGINE_VERSION}`
+  return `${choice.engine}/${choice.backend}@${ENGINE_VERSION}${choice.backend === 'ts' ? '' : `.${TFJS_REVISION}`}`
 }
 
 /**

@@ -101,6 +101,21 @@ describe.each(PORTABLE_BACKENDS)('runGraphTfjs on %s', (backend) => {
     })
   })
 
+  describe('maxpool', () => {
+    test('should take the max of in-bounds taps (padding never wins)', () => {
+      const graph = oneOp({ kind: 'maxpool', kernel: 3, stride: 1, pad: 1 }, [1, 1, 3, 3])
+      expectExact(run(graph, ONE_TO_NINE.map((v) => -v)), [-1, -1, -2, -1, -1, -2, -4, -4, -5])
+    })
+
+    test('should give NaN for a window holding a NaN, wherever it sits (as torch.max_pool2d)', () => {
+      // tf.maxPool itself drops a NaN on cpu and on wasm, where a NaN first in the window gives -inf.
+      const graph = oneOp({ kind: 'maxpool', kernel: 2, stride: 2, pad: 0 }, [1, 1, 2, 4])
+      const out = run(graph, [NaN, 1, 5, 6, 3, 4, 7, Number.NaN])
+      expect(Array.from(out)).toEqual([NaN, NaN])
+      expect(Array.from(run(graph, [1, NaN, 5, 6, 3, 4, 7, 8]))).toEqual([NaN, 8])
+    })
+  })
+
   describe('zero', () => {
     test('should give 0 for finite values and NaN for infinities and NaN', () => {
       const graph = oneOp({ kind: 'zero' }, [1, 1, 1, 4])

@@ -94,9 +94,12 @@ function runNode(tf: Tf, graph: Graph, node: Node, values: readonly (Tensor | un
       return linear(tf, flat(node, x), inputMultiplicity(), w, op.outFeatures)
     case 'regroup':
       return tf.gather(x, tf.tensor1d([...op.sources], 'int32'), x.rank - 1)
-    case 'maxpool':
-      // A numeric pad is skipped by the pooling window (never a candidate for the max), as the IR defines.
-      return tf.maxPool(image(node, x), op.kernel, op.stride, op.pad)
+    case 'maxpool': {
+      // The general pool, not tf.maxPool: that drops a NaN in the window on cpu and wasm (on wasm a
+      // NaN first in the window even gives -inf), where torch.max_pool2d gives NaN.
+      const window = { kernel: [op.kernel, op.kernel], stride: [op.stride, op.stride], dilation: [1, 1], pads: [op.pad, op.pad, op.pad, op.pad] } as const
+      return runImportedTfjs(tf, { kind: 'pool', mode: 'max', window, countIncludePad: false, ceilMode: false }, node, inputs, inputMultiplicity(), w)
+    }
     case 'concat':
       return tf.concat(inputs, x.rank - 1)
     case 'channelslice': {
