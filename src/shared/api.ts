@@ -322,11 +322,24 @@ export interface EpsilonStatsView {
   top64_top5: number | null
 }
 
+/** Percentile-bootstrap intervals of Spearman and Kendall tau-b (resampling architectures); null where the statistic is undefined. */
+export interface CorrelationIntervalsView {
+  /** Coverage, e.g. 0.95. */
+  level: number
+  resamples: number
+  /** Seed of the draws: the same seed and data give the same interval. */
+  seed: number
+  spearman: [number, number] | null
+  kendall: [number, number] | null
+}
+
 /** The section-5 statistics of one proxy against the accuracies, plus the top-k overlap. */
 export interface ProxyStatsView extends EpsilonStatsView {
   proxy: string
   /** Architectures among the k best by the proxy that are among the k best by accuracy. */
   topKOverlap: number | null
+  /** Bootstrap intervals of `spearman` and `kendall`. */
+  intervals: CorrelationIntervalsView
 }
 
 /** Everything the Compare page shows. */
@@ -334,7 +347,13 @@ export interface CompareResponse {
   points: ComparePoint[]
   /** Other proxies' scores aligned with `points` (null: NaN or not scored by that proxy). */
   proxies: Array<{ name: string; scores: Array<number | null> }>
+  /** Each proxy (epsilon first) on its own coverage: the archs where it and the accuracy are finite. */
   stats: ProxyStatsView[]
+  /**
+   * Like for like: every proxy on the SAME archs, those where epsilon, the accuracy and every
+   * proxy are finite (`n` of each row); empty when no accuracies are installed.
+   */
+  commonStats: ProxyStatsView[]
   topK: number
   /** Where the accuracies come from, e.g. "NAS-Bench-201 (NATS) cifar10 test accuracy", or null. */
   accuracySource: string | null

@@ -84,8 +84,8 @@ describe('score, sweep, select-weights, stats and jobs on an imported space', ()
     const stats = epsinas(['stats', '--space', 'flow', '--scores', scores, '--accuracies', accuracies], env)
     expect(stats.stderr).toBe('')
     expect(stats.status).toBe(0)
-    expect(stats.stdout).toMatch(/^architectures used \(n\) +4\n/)
-    expect(stats.stdout).toMatch(/\nSpearman rho +-?\d\.\d{3}\n/)
+    expect(stats.stdout).toMatch(/^coverage: 4 scored, 0 NaN, 4 joined with accuracies\narchitectures used \(n\) +4\n/)
+    expect(stats.stdout).toMatch(/\nSpearman rho +-?\d\.\d{3} +95% CI \[-?\d\.\d{3}, -?\d\.\d{3}\]\n/)
   })
 
   test('--input real is refused for a space on the custom dataset, and so is a dataset the space is not on', () => {

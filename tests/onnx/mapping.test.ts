@@ -5,6 +5,8 @@ import { decodeModelProto } from '../../src/main/onnx/proto.ts'
 import { encodeOnnxModel, tinyOnnxModel } from '../../src/main/onnx/write.ts'
 import { EpsinasError } from '../../src/shared/errors.ts'
 import { runGraphTs } from '../../src/main/core/backends/ts/interpreter.ts'
+import { prepareNetwork, scorePrepared } from '../../src/main/core/scoring/index.ts'
+import { greySource, normalSource } from '../../src/main/data/index.ts'
 import { mappedOps, sketchOps } from './helpers.ts'
 
 describe('the writer', () => {
@@ -249,6 +251,77 @@ describe('pooling and heads', () => {
   test('unused side branches (a Split part nobody reads) do not reach the IR', () => {
     const ops = sketchOps((s, x) => s.node('Split', [x.name, s.constant([1, 3], [2], 'int64')], [1, 8, 8], { axis: { int: 1 } }, 1))
     expect(ops).toEqual([{ kind: 'channelslice', start: 0, size: 1 }])
+  })
+})
+
+describe('H/W crops: Slice and negative Pad map to pad with negative pads', () => {
+  /** INT64_MAX, as torch writes the open end of x[:, :, 1:, 1:] (the writer saturates 2 ** 63 to it). */
+  const END = 2 ** 63
+
+  /**
+   * DARTS's FactorizedReduce: relu -> cat([conv_1(x), conv_2(x[:, :, 1:, 1:])], dim=1) -> BN, both
+   * convs 1x1 stride 2 without pads, then a GAP/Gemm head. torch.onnx.export writes the slice as
+   * Slice(x, starts [1, 1], ends [INT64_MAX, INT64_MAX], axes [2, 3], steps [1, 1]).
+   */
+  function factorizedReduce(opset: number): Uint8Array {
+    const s = new OnnxSketch(4, 8, opset)
+    const x = s.act(s.input, 'relu')
+    const slice = s.node('Slice', [x.name, s.constant([1, 1], [2], 'int64'), s.constant([END, END], [2], 'int64'), s.constant([2, 3], [2], 'int64'), s.constant([1, 1], [2], 'int64')], [4, 7, 7])
+    const conv1 = s.conv(x, { out: 3, kernel: 1, stride: 2, pads: [0, 0, 0, 0] })
+    const conv2 = s.conv(slice, { out: 3, kernel: 1, stride: 2, pads: [0, 0, 0, 0] })
+    return s.encode(s.gemm(s.flatten(s.globalAveragePool(s.bn(s.concat([conv1, conv2])))), 5))
+  }
+
+  test.each([11, 17])("x[:, :, 1:, 1:] in DARTS's FactorizedReduce (opset %i): pad [-1, -1, 0, 0], IR shapes, epsilon collapsed = full width", async (opset) => {
+    const graph = loadOnnxNetwork(factorizedReduce(opset), 'darts.onnx').build(4)
+    expect(graph.nodes.map((n) => [n.op.kind, n.shape])).toEqual([
+      ['input', [4, 4, 8, 8]],
+      ['relu', [4, 4, 8, 8]],
+      ['pad', [4, 4, 7, 7]],
+      ['conv2d', [4, 3, 4, 4]],
+      ['conv2d', [4, 3, 4, 4]],
+      ['concat', [4, 6, 4, 4]],
+      ['batchnorm', [4, 6, 4, 4]],
+      ['spatialmean', [4, 6, 1, 1]],
+      ['flatten', [4, 6]],
+      ['linear', [4, 5]],
+    ])
+    expect(graph.nodes[2].op).toEqual({ kind: 'pad', pads: [-1, -1, 0, 0] })
+    for (const source of [greySource, normalSource]) {
+      const minibatch = await source.load([4, 4, 8, 8], 0)
+      const collapsed = prepareNetwork(graph, minibatch, 'collapsed')
+      const full = prepareNetwork(graph, minibatch, 'full')
+      for (const pair of [[1e-3, 1e-1], [1e-1, 10]] as const) {
+        const a = scorePrepared(collapsed, pair, runGraphTs)
+        const b = scorePrepared(full, pair, runGraphTs)
+        expect(Number.isFinite(b.value), `${source.id} [${pair}]`).toBe(true)
+        expect(Math.abs(a.value - b.value), `${source.id} [${pair}]: collapsed ${a.value} vs full ${b.value}`).toBeLessThanOrEqual(1e-6 * Math.abs(b.value))
+      }
+      // On grey input the collapsed graph crops one stored channel.
+      if (source === greySource) expect(collapsed.graph.nodes.find((n) => n.op.kind === 'pad')?.shape).toEqual([4, 1, 7, 7])
+    }
+  })
+
+  test('Slice of C, H and W together: a channel slice, then a crop (negative starts, ends past the dim, INT64_MAX)', () => {
+    const ops = sketchOps((s, x) =>
+      s.node('Slice', [x.name, s.constant([1, -3, 0], [3], 'int64'), s.constant([3, END, -1], [3], 'int64'), s.constant([1, 2, -1], [3], 'int64')], [2, 3, 7]),
+    )
+    expect(ops).toEqual([{ kind: 'channelslice', start: 1, size: 2 }, { kind: 'pad', pads: [-5, 0, 0, -1] }])
+    // Ends past the dim clamp to it; a full-range slice of H/W adds nothing.
+    expect(sketchOps((s, x) => s.node('Slice', [x.name, s.constant([0, 2], [2], 'int64'), s.constant([100, 6], [2], 'int64'), s.constant([2, 3], [2], 'int64')], [4, 8, 4]))).toEqual([
+      { kind: 'pad', pads: [0, -2, 0, -2] },
+    ])
+    expect(sketchOps((s, x) => s.node('Slice', [x.name, s.constant([0], [1], 'int64'), s.constant([END], [1], 'int64'), s.constant([2], [1], 'int64')], x.dims))).toEqual([])
+    // A step that picks a single row picks a run of consecutive rows: still a crop.
+    expect(sketchOps((s, x) => s.node('Slice', [x.name, s.constant([3], [1], 'int64'), s.constant([5], [1], 'int64'), s.constant([2], [1], 'int64'), s.constant([2], [1], 'int64')], [4, 1, 8]))).toEqual([
+      { kind: 'pad', pads: [-3, 0, -4, 0] },
+    ])
+    // Attributes (opset 9).
+    expect(sketchOps((s, x) => s.node('Slice', [x.name], [4, 7, 8], { starts: { ints: [1] }, ends: { ints: [8] }, axes: { ints: [2] } }), { opset: 9 })).toEqual([{ kind: 'pad', pads: [-1, 0, 0, 0] }])
+  })
+
+  test('Pad with negative pads crops, mixed with zero padding per side', () => {
+    expect(sketchOps((s, x) => s.node('Pad', [x.name, s.constant([0, 0, -1, 2, 0, 0, 1, -3], [8], 'int64')], [4, 8, 7]))).toEqual([{ kind: 'pad', pads: [-1, 2, 1, -3] }])
   })
 })
 

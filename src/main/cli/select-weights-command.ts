@@ -2,14 +2,19 @@ import { writeFile } from 'node:fs/promises'
 import { Command, Option } from 'commander'
 import {
   bootstrapStability,
+  evaluateStrategies,
   explainSelection,
+  formatEvaluation,
+  getStrategy,
   NumpyLegacyRandom,
   parseExponentRange,
-  selectGrid,
   selectReference,
+  STRATEGIES,
+  strategyIds,
   weightsOf,
   type PairVerdict,
   type SelectionMetric,
+  type SweepTable,
 } from '../core/weights/index.ts'
 import { sweepTable } from '../services/sweeps.ts'
 import { EpsinasError } from '../../shared/errors.ts'
@@ -20,7 +25,8 @@ import { failUnlessDone, runJobInForeground } from './run-job.ts'
 import { addSweepOptions, startSweep, type SweepOptions } from './sweep-command.ts'
 
 interface SelectOptions extends SweepOptions {
-  strategy: 'reference' | 'grid'
+  strategy: string
+  evaluate?: boolean
   nanThreshold: number
   metric?: SelectionMetric
   bootstrap: number
@@ -34,7 +40,8 @@ const REFERENCE_SEED = 21
 export function selectWeightsCommand(): Command {
   const command = new Command('select-weights')
     .description('choose the weight pair automatically from a sweep of a sample (NaN-aware)')
-    .addOption(new Option('--strategy <name>', 'reference: the paper\'s algorithm; grid: widest pair under the NaN threshold').choices(['reference', 'grid']).default('grid'))
+    .addOption(new Option('--strategy <name>', STRATEGIES.map((s) => `${s.id}: ${s.description}`).join('; ')).choices(strategyIds()).default('grid'))
+    .option('--evaluate', 'with --accuracies: run every strategy on the sweep and print each one\'s pair, coverage, Spearman, Kendall, full-coverage Spearman and regret')
     .option('--nan-threshold <f>', 'largest acceptable NaN fraction (exclusive), in (0, 1]', parseNumber('--nan-threshold'), 0.1)
     .addOption(new Option('--metric <name>', 'with --accuracies: maximise this statistic among pairs under the threshold').choices(['spearman', 'kendall', 'spearman_top10', 'kendall_top10', 'top10_top10', 'top64_top5']))
     .option('--bootstrap <n>', 'bootstrap resamples for the stability figure (0: none)', parseInteger('--bootstrap', 0), 200)
@@ -50,9 +57,14 @@ async function runSelect(options: SelectOptions): Promise<void> {
     throw new EpsinasError('BAD_ARGUMENT', `--nan-threshold is a fraction in (0, 1] (got ${options.nanThreshold})`)
   }
   if (options.metric && !options.accuracies) throw new EpsinasError('BAD_ARGUMENT', `--metric ${options.metric} needs --accuracies FILE`)
+  if (options.evaluate) {
+    if (!options.accuracies) throw new EpsinasError('BAD_ARGUMENT', '--evaluate needs --accuracies FILE')
+    if (options.metric) throw new EpsinasError('BAD_ARGUMENT', '--evaluate judges the label-free choices; it takes no --metric')
+    return runEvaluation(options)
+  }
+  if (options.metric && options.strategy !== 'grid') throw new EpsinasError('BAD_ARGUMENT', `the ${options.strategy} strategy uses no metric; use --strategy grid with --metric`)
   const [low, high] = parseExponentRange(options.exponents)
   if (options.strategy === 'reference') {
-    if (options.metric) throw new EpsinasError('BAD_ARGUMENT', 'the reference strategy uses no metric; use --strategy grid with --metric')
     if (!Number.isInteger(low) || !Number.isInteger(high) || options.step !== 1) {
       throw new EpsinasError('BAD_ARGUMENT', 'the reference strategy slides over integer exponents with step 1')
     }
@@ -75,16 +87,17 @@ async function runWith(options: SelectOptions, sample: { archs?: string[]; draws
     failUnlessDone(outcome)
     const table = await sweepTable(store, jobId)
     const [low, high] = parseExponentRange(options.exponents)
-    const gridOptions = { nanThreshold: options.nanThreshold, metric: options.metric }
+    const strategy = getStrategy(options.strategy)
+    const strategyOptions = { nanThreshold: options.nanThreshold, metric: options.metric }
     const draws = sample.draws
     const result = draws
       ? selectReference(table, { low, high, draws, nanThreshold: options.nanThreshold })
-      : selectGrid(table, gridOptions)
+      : strategy.select(table, strategyOptions)
     const stability =
       options.bootstrap > 0
         ? draws
           ? bootstrapStability(draws.length, (idx) => selectReference(table, { low, high, draws: idx.map((i) => draws[i]), nanThreshold: options.nanThreshold }).chosen?.pair ?? null, result.chosen?.pair ?? null, options.bootstrap)
-          : bootstrapStability(table.archs.length, (idx) => selectGrid(table, gridOptions, idx).chosen?.pair ?? null, result.chosen?.pair ?? null, options.bootstrap)
+          : bootstrapStability(table.archs.length, (idx) => strategy.select(table, { ...strategyOptions, indices: idx }).chosen?.pair ?? null, result.chosen?.pair ?? null, options.bootstrap)
         : undefined
     const sampleSize = draws ? draws.length : table.archs.length
     const explanation = explainSelection(options.strategy, result, { sampleSize, nanThreshold: options.nanThreshold, metric: options.metric, stability })
@@ -101,18 +114,41 @@ async function runWith(options: SelectOptions, sample: { archs?: string[]; draws
         nan_threshold: options.nanThreshold,
         metric: options.metric ?? null,
         explanation,
+        // The strategy's own reason (plateau: its members); then `metric` of each pair is the strategy's score.
+        evidence: result.evidence ?? null,
         considered: result.considered.map(verdict),
         job: jobId,
         seconds,
       }
-      try {
-        await writeFile(options.json, `${JSON.stringify(answer, null, 1)}\n`)
-      } catch (error) {
-        throw new EpsinasError('BAD_FILE', `cannot write ${options.json}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
-      }
+      await writeJson(options.json, answer)
     }
     if (!result.chosen) throw new EpsinasError('BAD_ARGUMENT', 'no weight pair passed the NaN threshold')
   } finally {
     store.close()
   }
+}
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  try {
+    await writeFile(path, `${JSON.stringify(value, null, 1)}\n`)
+  } catch (error) {
+    throw new EpsinasError('BAD_FILE', `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+  }
+}
+
+/** --evaluate: the sweep (from the cache where scored before), then every strategy judged against the accuracies. */
+async function runEvaluation(options: SelectOptions): Promise<void> {
+  const started = performance.now()
+  const { store, jobId } = await startSweep(options)
+  let table: SweepTable
+  try {
+    failUnlessDone(await runJobInForeground(store, jobId, { progress: options.progress }))
+    table = await sweepTable(store, jobId)
+  } finally {
+    store.close()
+  }
+  const evaluation = evaluateStrategies(table, STRATEGIES, { nanThreshold: options.nanThreshold })
+  const seconds = (performance.now() - started) / 1000
+  process.stdout.write(`${formatEvaluation(evaluation)}\n(${evaluation.archs} archs with accuracies, NaN threshold ${options.nanThreshold}, job ${jobId}, ${seconds.toFixed(1)} s)\n`)
+  if (options.json) await writeJson(options.json, { ...evaluation, nan_threshold: options.nanThreshold, job: jobId, seconds })
 }

@@ -1,12 +1,14 @@
+import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { Command, Option } from 'commander'
-import { computeEpsilonStats, type EpsilonStats } from '../core/stats/index.ts'
+import { compareOnCommonArchs, statsWithIntervals, type EpsilonStats, type ProxyComparison, type StatsWithIntervals } from '../core/stats/index.ts'
 import { DEFAULT_SPACE_ID, getSpace, spaceIds } from '../core/spaces/registry.ts'
 import { joinScoresWithAccuracies, readAccuraciesFile, readScoresFile } from '../services/score-files.ts'
 import { defaultDatabasePath } from '../services/paths.ts'
 import type { AccuracySplit } from '../benchmarks/accuracy-tables.ts'
 import { spaceBenchmarkData } from '../benchmarks/space-data/index.ts'
-import { openBenchmarkStore } from '../store/benchmarks.ts'
+import { benchmarkKey, SUITE_ZERO_ACCURACY } from '../benchmarks/installed-accuracies.ts'
+import { listProxies, openBenchmarkStore, proxyScores } from '../store/benchmarks.ts'
 import type { DatasetId, SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import { checkOutputFile } from './output-file.ts'
@@ -61,14 +63,20 @@ async function runStats(options: StatsOptions): Promise<void> {
     throw new EpsinasError('BAD_FILE', `no architecture of ${options.scores} appears in ${from}`)
   }
   // Installed NB-NLP targets are losses: lower is better (metric.md section 5).
-  const stats = computeEpsilonStats(joined.scores, joined.accuracies, { lowerIsBetter: target.lowerIsBetter })
+  const statsOptions = { lowerIsBetter: target.lowerIsBetter }
   const notes: string[] = target.note === null ? [] : [target.note]
+  const proxies = existsSync(options.db) ? proxiesOrNote(options, dataset, joined.archs, notes) : []
+  const like = proxies.length > 0 ? compareOnCommonArchs([{ name: 'epsilon', scores: joined.scores }, ...proxies], joined.accuracies, statsOptions) : null
+  const stats = like?.rows[0].own ?? statsWithIntervals(joined.scores, joined.accuracies, statsOptions)
+  const coverage = { scored: scores.size, nan: [...scores.values()].filter((s) => s === null || !Number.isFinite(s)).length, joined: joined.archs.length }
   if (joined.onlyInScores > 0) notes.push(`${joined.onlyInScores} scored architectures have no accuracy and are left out`)
   if (joined.onlyInAccuracies > 0) notes.push(`${joined.onlyInAccuracies} architectures with an accuracy have no score`)
-  process.stdout.write(`${formatStatsTable(stats)}\n${notes.map((note) => `note: ${note}\n`).join('')}`)
+  const coverageLine = `coverage: ${coverage.scored} scored, ${coverage.nan} NaN, ${coverage.joined} joined with accuracies`
+  const proxyTable = like ? `\n${formatProxyTable(like, joined.archs.length)}\n` : ''
+  process.stdout.write(`${coverageLine}\n${formatStatsTable(stats)}\n${proxyTable}${notes.map((note) => `note: ${note}\n`).join('')}`)
   if (options.json) {
     try {
-      await writeFile(options.json, `${JSON.stringify(stats, null, 1)}\n`)
+      await writeFile(options.json, `${JSON.stringify({ ...stats, coverage, proxies: like }, null, 1)}\n`)
     } catch (error) {
       throw new EpsinasError('BAD_FILE', `cannot write ${options.json}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
     }
@@ -91,6 +99,38 @@ function installed(options: StatsOptions, dataset: StatsDataset, archs: Iterable
   }
 }
 
+/** The installed proxies; they only add a table, so a --db that cannot give them (another application's file, stale tables) is a note, not a failure. */
+function proxiesOrNote(options: StatsOptions, dataset: StatsDataset, archs: readonly string[], notes: string[]): Array<{ name: string; scores: Array<number | null> }> {
+  try {
+    return installedProxies(options, dataset, archs)
+  } catch (error) {
+    if (!(error instanceof EpsinasError)) throw error
+    notes.push(`other proxies not compared: ${error.message}`)
+    return []
+  }
+}
+
+/**
+ * Suite-Zero's proxies installed in --db for the space and dataset, aligned with `archs` (null:
+ * NaN or not scored by that proxy); none when nothing is installed. Keyed like the accuracies,
+ * by the space's benchmark key (NB101: module hash).
+ */
+function installedProxies(options: StatsOptions, dataset: StatsDataset, archs: readonly string[]): Array<{ name: string; scores: Array<number | null> }> {
+  const store = openBenchmarkStore(options.db, { readOnly: true })
+  try {
+    const toKey = benchmarkKey(options.space)
+    const keys = archs.map(toKey)
+    return listProxies(store, options.space, dataset)
+      .filter((name) => name !== SUITE_ZERO_ACCURACY)
+      .map((name) => {
+        const values = proxyScores(store, options.space, dataset, name)
+        return { name, scores: keys.map((key) => values.get(key) ?? null) }
+      })
+  } finally {
+    store.close()
+  }
+}
+
 const ROWS: ReadonlyArray<[keyof EpsilonStats, string, number]> = [
   ['n', 'architectures used (n)', 0],
   ['nan', 'dropped (NaN score or accuracy)', 0],
@@ -102,11 +142,30 @@ const ROWS: ReadonlyArray<[keyof EpsilonStats, string, number]> = [
   ['top64_top5', 'top-64 score in top-5% accuracy', 0],
 ]
 
-/** Two aligned columns; undefined values print as n/a. */
-export function formatStatsTable(stats: EpsilonStats): string {
+/** Two aligned columns, the bootstrap interval beside Spearman and Kendall; undefined values print as n/a. */
+export function formatStatsTable(stats: StatsWithIntervals): string {
   const width = Math.max(...ROWS.map(([, label]) => label.length))
+  const level = Math.round(stats.intervals.level * 100)
   return ROWS.map(([key, label, digits]) => {
     const value = stats[key]
-    return `${label.padEnd(width)}  ${value === null ? 'n/a' : value.toFixed(digits)}`
+    const interval = key === 'spearman' || key === 'kendall' ? stats.intervals[key] : undefined
+    const range = interval ? `  ${level}% CI ${formatInterval(interval)}` : ''
+    return `${label.padEnd(width)}  ${value === null ? 'n/a' : value.toFixed(digits)}${range}`
   }).join('\n')
+}
+
+/** Every proxy on the shared archs, then on its own coverage: n, Spearman and Kendall with their intervals. */
+function formatProxyTable(like: { commonArchs: number; rows: readonly ProxyComparison[] }, joined: number): string {
+  const level = Math.round((like.rows[0]?.own.intervals.level ?? 0.95) * 100)
+  const cell = (value: number | null, interval: [number, number] | null): string => (value === null ? 'n/a' : `${value.toFixed(3)}${interval ? ` ${formatInterval(interval)}` : ''}`)
+  const columns = (stats: StatsWithIntervals): string[] => [String(stats.n), cell(stats.spearman, stats.intervals.spearman), cell(stats.kendall, stats.intervals.kendall)]
+  const header = ['proxy', 'n same', `Spearman same (${level}% CI)`, `Kendall same (${level}% CI)`, 'n own', `Spearman own (${level}% CI)`, `Kendall own (${level}% CI)`]
+  const table = [header, ...like.rows.map((row) => [row.proxy, ...columns(row.common), ...columns(row.own)])]
+  const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)))
+  const title = `proxies on the same ${like.commonArchs} of ${joined} architectures (epsilon, the accuracy and every proxy finite) and on their own coverage:`
+  return [title, ...table.map((row) => row.map((text, c) => text.padEnd(widths[c])).join('  ').trimEnd())].join('\n')
+}
+
+function formatInterval([low, high]: [number, number]): string {
+  return `[${low.toFixed(3)}, ${high.toFixed(3)}]`
 }

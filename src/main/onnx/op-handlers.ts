@@ -33,6 +33,9 @@ interface HandlerEntry {
   supported: string
 }
 
+const SLICE_SUPPORTED = 'Slice of C, H and W with step 1, or of constants'
+const PAD_SUPPORTED = 'Pad with zeros (mode constant, value 0) on H and W; negative pads crop'
+
 /** ONNX spells 'to the end' of a Slice as INT64_MAX (INT64_MIN backwards); as doubles, anything past 2^62 is that. */
 const INT64_MAX_ISH = 2 ** 62
 
@@ -259,21 +262,32 @@ function sliceOp(n: NodeContext): void {
   if (!data) n.refuse('the data input is missing')
   if (data.kind === 'constant') return n.setConstant(0, n.guard(() => slice(data.tensor, starts, ends, axes, steps)))
   const x = image(n)
-  let channels: number[] | null = null
+  // The kept indices of C, H, W (sliceRange clamps starts/ends to the dim as ONNX defines).
+  const kept = x.dims.map((d) => Array.from({ length: d }, (_, i) => i))
+  const seen = new Set<number>()
   axes.forEach((axisAttr, k) => {
     const axis = normalizeAxis(n, axisAttr, 4)
+    if (seen.has(axis)) n.refuse(`axis ${axis} sliced twice`)
+    seen.add(axis)
     if (axis === 0) {
-      if (!(steps[k] === 1 && (starts[k] === 0 || starts[k] <= -INT64_MAX_ISH) && ends[k] >= INT64_MAX_ISH)) n.refuse('slicing the batch axis', 'Slice of the channels')
+      if (!(steps[k] === 1 && (starts[k] === 0 || starts[k] <= -INT64_MAX_ISH) && ends[k] >= INT64_MAX_ISH)) n.refuse('slicing the batch axis', SLICE_SUPPORTED)
       return
     }
     const picked = n.guard(() => sliceRange(x.dims[axis - 1], starts[k], ends[k], steps[k]))
-    if (axis === 1) channels = picked
-    else if (picked.length !== x.dims[axis - 1] || steps[k] !== 1) n.refuse(`slicing axis ${axis}`, 'Slice of the channels')
+    if (picked.length === 0) n.refuse(`an empty slice of axis ${axis}`)
+    // Only a run of consecutive indices maps to the IR (what step 1 picks; a step that picks one index is that too).
+    if (picked.some((c, i) => c !== picked[0] + i)) n.refuse(axis === 1 ? 'a channel slice with a step' : `slicing axis ${axis} with step ${steps[k]}`, SLICE_SUPPORTED)
+    kept[axis - 1] = picked
   })
-  const picked: number[] = channels ?? Array.from({ length: x.dims[0] }, (_, i) => i)
-  if (picked.length === 0) n.refuse('an empty slice')
-  if (picked.some((c, i) => c !== picked[0] + i)) n.refuse('a channel slice with a step', 'Slice of consecutive channels (step 1)')
-  n.setOutput(0, picked.length === x.dims[0] ? x : n.add({ kind: 'channelslice', start: picked[0], size: picked.length }, [x]))
+  const [channels, rows, columns] = kept
+  // H/W: a crop is the pad op with negative pads [top, left, bottom, right] (graph.ts); 0 - first, not -first: no -0 in the op.
+  const crop = (indices: number[], dim: number): [number, number] => [0 - indices[0], indices[indices.length - 1] + 1 - dim]
+  const [top, bottom] = crop(rows, x.dims[1])
+  const [left, right] = crop(columns, x.dims[2])
+  const cropped = top !== 0 || bottom !== 0 || left !== 0 || right !== 0
+  // C first: the crop then moves fewer planes. The channel slice takes the node's label unless a crop follows.
+  const sliced = channels.length === x.dims[0] ? x : n.add({ kind: 'channelslice', start: channels[0], size: channels.length }, [x], cropped ? ':channels' : '')
+  n.setOutput(0, cropped ? n.add({ kind: 'pad', pads: [top, left, bottom, right] }, [sliced]) : sliced)
 }
 
 function reduceMean(n: NodeContext): void {
@@ -377,11 +391,11 @@ function dropout(n: NodeContext): void {
 
 function pad(n: NodeContext): void {
   const x = image(n)
-  if (n.attrs.string('mode', 'constant') !== 'constant') n.refuse(`mode ${n.attrs.string('mode', '')}`, 'Pad with zeros (mode constant, value 0) on H and W')
+  if (n.attrs.string('mode', 'constant') !== 'constant') n.refuse(`mode ${n.attrs.string('mode', '')}`, PAD_SUPPORTED)
   const pads = n.numbers(1, 'pads') ?? n.attrs.ints('pads')
   if (!pads) n.refuse('pads missing')
   const value = n.input(2) ? n.guard(() => scalarOf(n.constant(2, 'the pad value') as ConstantTensor, 'the pad value')) : n.attrs.float('value', 0)
-  if (value !== 0) n.refuse(`pad value ${value}`, 'Pad with zeros (mode constant, value 0) on H and W')
+  if (value !== 0) n.refuse(`pad value ${value}`, PAD_SUPPORTED)
   const axes = (n.numbers(3, 'axes') ?? [0, 1, 2, 3]).map((a) => normalizeAxis(n, a, 4))
   if (pads.length !== 2 * axes.length) n.refuse(`${pads.length} pads for ${axes.length} axes`)
   const full = new Array<number>(8).fill(0)
@@ -389,8 +403,12 @@ function pad(n: NodeContext): void {
     full[axis] = pads[k]
     full[axis + 4] = pads[k + axes.length]
   })
-  if (full[0] || full[1] || full[4] || full[5] || full.some((p) => p < 0)) n.refuse(`pads [${pads.join(', ')}]`, 'Pad with zeros (mode constant, value 0) on H and W, non-negative')
-  n.setOutput(0, n.add({ kind: 'pad', pads: [full[2], full[3], full[6], full[7]] }, [x]))
+  if (full[0] || full[1] || full[4] || full[5]) n.refuse(`pads [${pads.join(', ')}]`, PAD_SUPPORTED)
+  // Negative pads crop (ONNX Pad; the IR pad op does the same), as long as something is left.
+  const [top, left, bottom, right] = [full[2], full[3], full[6], full[7]]
+  const [height, width] = [x.dims[1] + top + bottom, x.dims[2] + left + right]
+  if (height < 1 || width < 1) n.refuse(`pads [${pads.join(', ')}] leave an empty ${height} x ${width} image`, PAD_SUPPORTED)
+  n.setOutput(0, n.add({ kind: 'pad', pads: [top, left, bottom, right] }, [x]))
 }
 
 function globalMaxPool(n: NodeContext): void {
@@ -490,13 +508,13 @@ export const OP_HANDLERS: ReadonlyMap<string, HandlerEntry> = new Map<string, Ha
   ['MatMul', { handle: matMul, supported: 'MatMul of an [N, F] tensor by a 2-D initializer' }],
   ['MaxPool', { handle: pool('max'), supported: '2-D pooling, any window, ceil_mode; indices unused' }],
   ['Mul', { handle: binary('Mul'), supported: 'same shapes, or a scalar constant' }],
-  ['Pad', { handle: pad, supported: 'Pad with zeros (mode constant, value 0) on H and W' }],
+  ['Pad', { handle: pad, supported: PAD_SUPPORTED }],
   ['ReduceMean', { handle: reduceMean, supported: 'ReduceMean over H and W (axes [2, 3])' }],
   ['Relu', { handle: unary({ kind: 'relu' }), supported: ACTIVATION }],
   ['Reshape', { handle: reshapeOp, supported: 'Reshape to [N, -1] (flatten), or of constants' }],
   ['Shape', { handle: shape, supported: 'Shape' }],
   ['Sigmoid', { handle: unary({ kind: 'sigmoid' }), supported: ACTIVATION }],
-  ['Slice', { handle: sliceOp, supported: 'Slice of the channels (step 1), or of constants' }],
+  ['Slice', { handle: sliceOp, supported: SLICE_SUPPORTED }],
   ['Split', { handle: split, supported: 'Split of NCHW tensors along the channels' }],
   ['Squeeze', { handle: squeezeOp, supported: 'Squeeze of 1x1 spatial axes (axes [2, 3]), or of constants' }],
   ['Sub', { handle: binary('Sub'), supported: 'same shapes, or a scalar constant' }],

@@ -71,7 +71,9 @@ function tensorProto(name: string, tensor: OnnxTensor): TensorProtoData {
   let raw: Uint8Array
   if (tensor.dataType === 'int64') {
     const data = new BigInt64Array(count)
-    for (let i = 0; i < count; i++) data[i] = BigInt(values[i])
+    // Saturate: 2 ** 63 (the double nearest INT64_MAX) is written as INT64_MAX, as torch writes a
+    // Slice's 'to the end', instead of wrapping around to INT64_MIN.
+    for (let i = 0; i < count; i++) data[i] = values[i] >= 2 ** 63 ? 2n ** 63n - 1n : values[i] <= -(2 ** 63) ? -(2n ** 63n) : BigInt(values[i])
     raw = new Uint8Array(data.buffer)
   } else {
     raw = new Uint8Array(Float32Array.from(values).buffer)

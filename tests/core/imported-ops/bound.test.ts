@@ -120,6 +120,10 @@ describe('magnitudeBound of the imported ops', () => {
     expectJustAbove(oneOpBound({ kind: 'pool', mode: 'avg', window, countIncludePad: true, ceilMode: false }, 1, [1, 1, 2, 2]), 1)
   })
 
+  test('should keep |x| through a pad that crops and pads (zeros added, values dropped)', () => {
+    expectJustAbove(scaledOpBound({ kind: 'pad', pads: [-1, 2, 1, -3] }, 7, 1e4), 7)
+  })
+
   test('should be Infinity for hardsigmoid with an infinite coefficient, else 1', () => {
     expectJustAbove(scaledOpBound({ kind: 'hardsigmoid', alpha: 0.2, beta: 0.5 }, 1e20, 1e25), 1)
     expect(oneOpBound({ kind: 'hardsigmoid', alpha: Number.POSITIVE_INFINITY, beta: 0.5 }, 1)).toBe(Number.POSITIVE_INFINITY)

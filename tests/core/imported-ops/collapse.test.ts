@@ -159,6 +159,26 @@ describe('collapse of the imported ops', () => {
     expect(small.nodes[flatten.inputs[0]].op).toEqual({ kind: 'regroup', sources: [0, 0, 0, 0] })
     expect(flatten.shape).toEqual([2, 16])
   })
+
+  test('should keep the partition through a crop (DARTS FactorizedReduce) and agree with full width', () => {
+    // relu -> [1x1 stride-2 conv of x, 1x1 stride-2 conv of x[:, :, 1:, 1:]] -> concat -> BN (even sizes, as in DARTS).
+    for (const size of [6, 8]) {
+      const b = new GraphBuilder()
+      const x = b.add({ kind: 'relu' }, [b.input([2, 4, size, size])], 'relu')
+      const oneByOne = (input: TensorRef, label: string) => b.add({ kind: 'conv', outChannels: 3, groups: 1, window: win([1, 1], { stride: [2, 2] }) }, [input], label)
+      const cropped = b.add({ kind: 'pad', pads: [-1, -1, 0, 0] }, [x], 'crop')
+      const right = oneByOne(cropped, 'conv_2')
+      const left = oneByOne(x, 'conv_1')
+      const graph = b.build(head(b, b.add({ kind: 'batchnorm', eps: 1e-5 }, [b.add({ kind: 'concat' }, [left, right], 'cat')], 'bn')))
+      for (const partition of [[4], [1, 3], [1, 1, 1, 1]]) {
+        const { full, collapsed, graph: small } = bothWidths(graph, partition, 0.6)
+        expectClose(collapsed, full, COLLAPSE_REL)
+        const crop = small.nodes.find((node) => node.label === 'crop')
+        expect(crop?.shape).toEqual([2, partition.length, size - 1, size - 1])
+        expect(crop?.channelMultiplicity).toEqual(partition)
+      }
+    }
+  })
 })
 
 describe('collapsed imported ops on TensorFlow.js', () => {

@@ -173,6 +173,23 @@ describe('layout ops', () => {
     expectExact(run(graph, [1, 2, 3, 4]), [0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0])
   })
 
+  test('pad with negative pads should crop those sides, mixed with zero padding', () => {
+    // 3 x 3 plane 1..9: crop the top row and the right column, pad one zero row at the bottom and one zero column at the left.
+    const graph = single({ kind: 'pad', pads: [-1, 1, 1, -1] }, [1, 1, 3, 3])
+    expect(graph.nodes[1].shape).toEqual([1, 1, 3, 3])
+    expectExact(run(graph, [1, 2, 3, 4, 5, 6, 7, 8, 9]), [0, 4, 5, 0, 7, 8, 0, 0, 0])
+    // x[:, :, 1:, 1:] of a 2-channel 3 x 3 input, as DARTS's FactorizedReduce slices it.
+    const crop = single({ kind: 'pad', pads: [-1, -1, 0, 0] }, [1, 2, 3, 3])
+    expect(crop.nodes[1].shape).toEqual([1, 2, 2, 2])
+    expectExact(run(crop, ramp(18)), [4, 5, 7, 8, 13, 14, 16, 17])
+  })
+
+  test('pad should refuse a crop that leaves no row or no column', () => {
+    expect(() => single({ kind: 'pad', pads: [-2, 0, -1, 0] }, [1, 1, 3, 3])).toThrow(/pad.*empty/)
+    expect(() => single({ kind: 'pad', pads: [0, -3, 0, 0] }, [1, 1, 3, 3])).toThrow(/pad.*empty/)
+    expect(() => single({ kind: 'pad', pads: [0, 0.5, 0, 0] }, [1, 1, 3, 3])).toThrow(/bad pads/)
+  })
+
   test('flatten should keep NCHW order', () => {
     const graph = single({ kind: 'flatten' }, [2, 2, 1, 2])
     expect(graph.nodes[1].shape).toEqual([2, 4])

@@ -63,6 +63,10 @@ const EXACT_CASES: readonly { name: string; op: ImportedOp }[] = [
   { name: 'scalar x * c', op: { kind: 'scalar', fn: 'mul', value: 0.1, scalarFirst: false } },
   { name: 'scalar x + c', op: { kind: 'scalar', fn: 'add', value: 1e-3, scalarFirst: true } },
   { name: 'pad', op: { kind: 'pad', pads: [1, 0, 2, 3] } },
+  { name: 'pad cropping top and left (x[:, :, 1:, 1:])', op: { kind: 'pad', pads: [-1, -1, 0, 0] } },
+  { name: 'pad cropping and padding mixed', op: { kind: 'pad', pads: [2, -2, -3, 1] } },
+  // The right crop (8) is wider than the input (6): it eats into the left zeros, leaving 2 zero columns.
+  { name: 'pad cropping past the input into the other side\'s zeros', op: { kind: 'pad', pads: [1, 4, -3, -8] } },
   { name: 'flatten', op: { kind: 'flatten' } },
 ]
 

@@ -169,7 +169,7 @@ function importedBound(op: ImportedOp, node: Node, input: Node, inputs: readonly
     case 'pad':
     case 'flatten':
     case 'spatialmean':
-      // Zeros added, values moved, or a mean of values.
+      // Zeros added or values cropped, values moved, or a mean of values.
       return x
   }
 }

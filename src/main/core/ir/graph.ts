@@ -109,7 +109,11 @@ export type ImportedOp =
   | { kind: 'sub' }
   /** x (op) value, or value (op) x when `scalarFirst`: a tensor with a scalar constant of the model. */
   | { kind: 'scalar'; fn: 'add' | 'sub' | 'mul' | 'div'; value: number; scalarFirst: boolean }
-  /** Zero padding of H and W by [top, left, bottom, right]. */
+  /**
+   * Zero padding of H and W by [top, left, bottom, right]; a negative pad crops that many rows or
+   * columns from that side instead (as ONNX Pad does; ONNX Slice of H/W maps here), any mix per side.
+   * The output keeps at least 1 row and 1 column.
+   */
   | { kind: 'pad'; pads: readonly [number, number, number, number] }
   /** [N, C, H, W] -> [N, C * H * W] in NCHW order (ONNX Flatten axis 1, Reshape to [N, -1]). */
   | { kind: 'flatten' }

@@ -204,8 +204,11 @@ export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; 
       const input = single(op, inputs)
       const [n, c, h, w] = image(op, input)
       const [top, left, bottom, right] = op.pads
-      if (!op.pads.every((p) => Number.isInteger(p) && p >= 0)) fail(op, `bad pads [${op.pads}]`)
-      return { shape: [n, c, h + top + bottom, w + left + right], multiplicity: [...input.channelMultiplicity] }
+      // Negative pads crop (graph.ts); what is left must not be empty.
+      if (!op.pads.every((p) => Number.isInteger(p))) fail(op, `bad pads [${op.pads}]`)
+      const [outH, outW] = [h + top + bottom, w + left + right]
+      if (outH < 1 || outW < 1) fail(op, `pads [${op.pads}] leave an empty ${outH} x ${outW} output of a ${h} x ${w} input`)
+      return { shape: [n, c, outH, outW], multiplicity: [...input.channelMultiplicity] }
     }
     case 'flatten': {
       const input = single(op, inputs)

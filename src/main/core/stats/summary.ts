@@ -30,16 +30,7 @@ export function computeEpsilonStats(
       `scores and accuracies differ in length (${scores.length} vs ${accuracies.length})`,
     )
   }
-  const sign = options.lowerIsBetter ? -1 : 1
-  const score: number[] = []
-  const acc: number[] = []
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i]
-    const a = accuracies[i]
-    if (s === null || a === null || !Number.isFinite(s) || !Number.isFinite(a)) continue
-    score.push(s)
-    acc.push(sign * a)
-  }
+  const { score, acc } = finitePairs(scores, accuracies, options)
   const n = score.length
 
   const accTop10 = percentile(acc, 90)
@@ -70,6 +61,25 @@ export function computeEpsilonStats(
     top10_top10: topScoreCount === 0 ? null : (topBothCount / topScoreCount) * 100,
     top64_top5: n > 64 ? top64Top5(score, acc) : null,
   }
+}
+
+/** The pairs with score and accuracy both finite, accuracies negated when lower is better: what every statistic here uses. */
+export function finitePairs(
+  scores: readonly (number | null)[],
+  accuracies: readonly (number | null)[],
+  options: EpsilonStatsOptions = {},
+): { score: number[]; acc: number[] } {
+  const sign = options.lowerIsBetter ? -1 : 1
+  const score: number[] = []
+  const acc: number[] = []
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i]
+    const a = accuracies[i]
+    if (s === null || a === null || !Number.isFinite(s) || !Number.isFinite(a)) continue
+    score.push(s)
+    acc.push(sign * a)
+  }
+  return { score, acc }
 }
 
 /** Count of architectures with score >= the 64th highest score and accuracy > the 95th percentile. */

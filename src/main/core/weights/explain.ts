@@ -16,7 +16,7 @@ function verdictText(v: PairVerdict, metric: string | undefined): string {
 
 /** One readable paragraph: the choice, its NaN fraction, the runner-up and the stability figure. */
 export function explainSelection(
-  strategy: 'reference' | 'grid',
+  strategy: string,
   selection: Selection,
   context: { sampleSize: number; nanThreshold: number; metric?: string; stability?: Stability },
 ): string {
@@ -27,14 +27,17 @@ export function explainSelection(
       `(${selection.considered.length} pairs tried). Widen the exponent grid or raise --nan-threshold.`
     )
   }
-  const rule =
-    strategy === 'reference'
+  const rule = selection.evidence
+    ? selection.evidence
+    : strategy === 'reference'
       ? `the reference algorithm (widest window first, sliding up from the lowest exponent) stopped at the first pair under ${percent(context.nanThreshold)} NaN after trying ${selection.considered.length} pairs`
       : context.metric
         ? `it has the highest ${context.metric} among the pairs under ${percent(context.nanThreshold)} NaN`
         : `it is the widest pair whose NaN fraction is under ${percent(context.nanThreshold)}`
-  const parts = [`Chosen weights ${verdictText(chosen, context.metric)} on ${context.sampleSize} sampled architectures: ${rule}.`]
-  if (runnerUp) parts.push(`Runner-up: ${verdictText(runnerUp, context.metric)}.`)
+  // A strategy with its own evidence holds its own score in metricValue, not a statistic of --metric.
+  const metric = selection.evidence ? undefined : context.metric
+  const parts = [`Chosen weights ${verdictText(chosen, metric)} on ${context.sampleSize} sampled architectures: ${rule}.`]
+  if (runnerUp) parts.push(`Runner-up: ${verdictText(runnerUp, metric)}.`)
   if (context.stability) {
     parts.push(
       `In ${context.stability.resamples} bootstrap resamples of the architectures the same pair was chosen ${percent(context.stability.sameChoice)} of the time.`,

@@ -1,16 +1,27 @@
-/** Automatic weight-pair selection (metric.md section 6): grids, the reference and grid strategies, stability. */
+/** Automatic weight-pair selection (metric.md section 6): grids, the strategies, their evaluation, stability. */
 export { exponentGrid, gridPairs, parseExponentRange, weightOf, weightsOf, type ExponentPair } from './grid.ts'
 export { NumpyLegacyRandom } from './numpy-legacy-random.ts'
 export {
   bootstrapStability,
   pairText,
-  selectGrid,
-  selectReference,
-  type GridOptions,
   type PairVerdict,
   type Selection,
   type SelectionMetric,
   type Stability,
   type SweepTable,
 } from './selection.ts'
+export {
+  getStrategy,
+  PLATEAU_AGREEMENT,
+  referenceRange,
+  selectGrid,
+  selectPlateau,
+  selectReference,
+  STRATEGIES,
+  strategyIds,
+  type GridOptions,
+  type SelectionStrategy,
+  type StrategyOptions,
+} from './strategies/index.ts'
 export { explainSelection } from './explain.ts'
+export { evaluateStrategies, formatEvaluation, pairQuality, type Evaluation, type PairQuality, type StrategyEvaluation } from './evaluate.ts'

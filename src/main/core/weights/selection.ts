@@ -31,78 +31,35 @@ export interface Selection {
   chosen: PairVerdict | null
   runnerUp: PairVerdict | null
   considered: PairVerdict[]
+  /**
+   * Why this pair, in one sentence, for strategies whose reason is not the NaN rule (e.g. the
+   * plateau names its members and their agreement); `metricValue` then holds the strategy's own score.
+   */
+  evidence?: string
 }
 
-/** Options of the grid strategy. */
-export interface GridOptions {
-  nanThreshold: number
-  /** With accuracies: maximise this statistic among pairs under the threshold. */
-  metric?: SelectionMetric
-}
-
-function pairEntry(table: SweepTable, pair: ExponentPair) {
+/** The scores of one pair of the sweep; INTERNAL when the sweep lacks it. */
+export function pairEntry(table: SweepTable, pair: ExponentPair) {
   const entry = table.pairs.find((p) => p.pair.low === pair.low && p.pair.high === pair.high)
   if (!entry) throw new EpsinasError('INTERNAL', `the sweep has no scores for the pair 1e${pair.low}, 1e${pair.high}`)
   return entry
 }
 
 /** NaN fraction of a pair over the given arch indices (repeats count, as in the reference's sample). */
-function nanFraction(epsilon: ReadonlyArray<number | null>, indices: readonly number[]): number {
+export function nanFraction(epsilon: ReadonlyArray<number | null>, indices: readonly number[]): number {
   if (indices.length === 0) return 1
   return indices.filter((i) => epsilon[i] === null).length / indices.length
 }
 
-function allIndices(table: SweepTable): number[] {
+/** Every arch index of the table, once. */
+export function allIndices(table: SweepTable): number[] {
   return table.archs.map((_, i) => i)
 }
 
-/**
- * The reference algorithm, step for step: exponents low..high; for window = high - low down to 1,
- * slide (low + k, low + k + window) upward; return the first pair whose NaN fraction over the
- * drawn sample is below the threshold (strictly). `draws` are indices into table.archs, with repeats.
- */
-export function selectReference(table: SweepTable, options: { low: number; high: number; draws: readonly number[]; nanThreshold?: number }): Selection {
-  const threshold = options.nanThreshold ?? 0.1
-  const considered: PairVerdict[] = []
-  for (let window = options.high - options.low; window >= 1; window--) {
-    for (let low = options.low; low + window <= options.high; low++) {
-      const pair = { low, high: low + window }
-      const verdict = { pair, nanFraction: nanFraction(pairEntry(table, pair).epsilon, options.draws), metricValue: null }
-      considered.push(verdict)
-      if (verdict.nanFraction < threshold) return { chosen: verdict, runnerUp: null, considered }
-    }
-  }
-  return { chosen: null, runnerUp: null, considered }
-}
-
-/**
- * The grid strategy: among pairs with NaN fraction under the threshold, the widest spread of
- * exponents (ties: fewer NaN, then the lower exponents); with a metric and accuracies, the
- * highest value of the metric (ties: the wider spread).
- */
-export function selectGrid(table: SweepTable, options: GridOptions, indices: readonly number[] = allIndices(table)): Selection {
-  if (!(options.nanThreshold > 0 && options.nanThreshold <= 1)) {
-    throw new EpsinasError('BAD_ARGUMENT', `the NaN threshold is a fraction in (0, 1] (got ${options.nanThreshold})`)
-  }
-  if (options.metric && !table.accuracies) throw new EpsinasError('BAD_ARGUMENT', `--metric ${options.metric} needs accuracies`)
-  const verdicts = table.pairs.map(({ pair, epsilon }): PairVerdict => ({
-    pair,
-    nanFraction: nanFraction(epsilon, indices),
-    metricValue: options.metric ? metricOf(table, epsilon, indices, options.metric) : null,
-  }))
-  const spread = (v: PairVerdict): number => v.pair.high - v.pair.low
-  const ranked = verdicts
-    .filter((v) => v.nanFraction < options.nanThreshold && (!options.metric || v.metricValue !== null))
-    .sort((a, b) =>
-      options.metric
-        ? (b.metricValue as number) - (a.metricValue as number) || spread(b) - spread(a) || a.pair.low - b.pair.low
-        : spread(b) - spread(a) || a.nanFraction - b.nanFraction || a.pair.low - b.pair.low,
-    )
-  return { chosen: ranked[0] ?? null, runnerUp: ranked[1] ?? null, considered: verdicts }
-}
-
-function metricOf(table: SweepTable, epsilon: ReadonlyArray<number | null>, indices: readonly number[], metric: SelectionMetric): number | null {
-  const accuracies = table.accuracies as ReadonlyArray<number | null>
+/** A statistic of one pair's scores against the accuracies over the given arch indices. */
+export function metricOf(table: SweepTable, epsilon: ReadonlyArray<number | null>, indices: readonly number[], metric: SelectionMetric): number | null {
+  if (!table.accuracies) throw new EpsinasError('BAD_ARGUMENT', `--metric ${metric} needs accuracies`)
+  const accuracies = table.accuracies
   const stats: EpsilonStats = computeEpsilonStats(indices.map((i) => epsilon[i]), indices.map((i) => accuracies[i]))
   return stats[metric]
 }

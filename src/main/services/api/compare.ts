@@ -1,10 +1,11 @@
 /**
  * compare:get: the cached epsilon scores of one configuration joined with the installed
- * accuracies, parameter counts and other proxies' scores, with the section-5 statistics of every
- * proxy. Reads only; says what is missing instead of failing when nothing is installed.
+ * accuracies, parameter counts and other proxies' scores, with the section-5 statistics and
+ * bootstrap intervals of every proxy on its own coverage and on the archs all of them share.
+ * Reads only; says what is missing instead of failing when nothing is installed.
  */
 import type { CompareRequest, CompareResponse, ComparePoint, ProxyStatsView } from '../../../shared/api.ts'
-import { computeEpsilonStats } from '../../core/stats/index.ts'
+import { commonArchs, statsWithIntervals } from '../../core/stats/index.ts'
 import { benchmarkKey, installedAccuracyTable as sharedAccuracyTable, SUITE_ZERO_ACCURACY } from '../../benchmarks/installed-accuracies.ts'
 import { spaceBenchmarkData } from '../../benchmarks/space-data/index.ts'
 import { getSpace } from '../../core/spaces/registry.ts'
@@ -45,10 +46,13 @@ export async function compareScores(store: ScoreStore, benchmarks: BenchmarkStor
   const acc = points.map((p) => p.accuracy)
   const usable = acc.filter((a) => a !== null).length
   const topK = requestedK ?? Math.max(1, Math.round(usable / 10))
-  const stats: ProxyStatsView[] = source
-    ? [statsOf('epsilon', points.map((p) => p.epsilon), acc, topK), ...proxies.map((p) => statsOf(p.name, p.scores, acc, topK))]
-    : []
-  return { points, proxies, stats, topK, accuracySource: source, missing }
+  const rows = [{ name: 'epsilon', scores: points.map((p) => p.epsilon) }, ...proxies]
+  const stats: ProxyStatsView[] = source ? await mapYielding(rows, (row) => statsOf(row.name, row.scores, acc, topK)) : []
+  // Like for like: one set of archs for every row, so a proxy is not credited for archs epsilon cannot score.
+  const common = source ? commonArchs([acc, ...rows.map((row) => row.scores)]) : []
+  const pick = (values: ReadonlyArray<number | null>): Array<number | null> => common.map((i) => values[i])
+  const commonStats: ProxyStatsView[] = source ? await mapYielding(rows, (row) => statsOf(row.name, pick(row.scores), pick(acc), topK)) : []
+  return { points, proxies, stats, commonStats, topK, accuracySource: source, missing }
 }
 
 /**
@@ -61,9 +65,22 @@ export function installedAccuracyTable(benchmarks: BenchmarkStore, space: SpaceI
   return { accuracies: table.accuracies, source: table.source?.description ?? null }
 }
 
-/** The section-5 statistics plus the top-k overlap over the architectures with both values finite. */
+/**
+ * `items.map(f)`, letting the event loop run between items: each row's bootstrap takes ~0.1 s on
+ * 725 archs, and this runs in the main process, which must keep answering IPC and the bridge.
+ */
+async function mapYielding<T, R>(items: readonly T[], f: (item: T) => R): Promise<R[]> {
+  const out: R[] = []
+  for (const item of items) {
+    out.push(f(item))
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+  return out
+}
+
+/** The section-5 statistics, their bootstrap intervals and the top-k overlap over the architectures with both values finite. */
 export function statsOf(proxy: string, scores: ReadonlyArray<number | null>, accuracies: ReadonlyArray<number | null>, k: number): ProxyStatsView {
-  return { proxy, ...computeEpsilonStats(scores, accuracies), topKOverlap: topKOverlap(scores, accuracies, k) }
+  return { proxy, ...statsWithIntervals(scores, accuracies), topKOverlap: topKOverlap(scores, accuracies, k) }
 }
 
 /** How many of the k best by score are among the k best by accuracy (null when fewer than k pairs). */

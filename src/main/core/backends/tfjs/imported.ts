@@ -31,8 +31,14 @@ export function runImportedTfjs(tf: Tf, op: ImportedOp, node: Node, inputs: read
     case 'scalar':
       return scalar(tf, x, op.fn, tf.scalar(Math.fround(op.value)), op.scalarFirst)
     case 'pad': {
+      // Negative pads crop (graph.ts): zero-pad the positive sides, then slice the negative ones off.
+      // Padding first keeps the slice in bounds even when one side's crop eats into the other side's zeros.
       const [top, left, bottom, right] = op.pads
-      return tf.pad(image(node, x), [[0, 0], [top, bottom], [left, right], [0, 0]])
+      const planes = image(node, x)
+      const [n, h, w, c] = planes.shape
+      const padded = tf.pad(planes, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]])
+      if (Math.min(top, left, bottom, right) >= 0) return padded
+      return tf.slice(padded, [0, Math.max(0, -top), Math.max(0, -left), 0], [n, h + top + bottom, w + left + right, c])
     }
     case 'flatten': {
       // Features in NCHW order: channels first, then rows and columns.

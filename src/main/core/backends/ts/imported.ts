@@ -139,10 +139,14 @@ function pad(x: Tensor, outShape: readonly number[], pads: readonly [number, num
   const out: FloatArray = alloc(n * c * oh * ow)
   // Buffers may be recycled: every element is written.
   out.fill(0)
+  // Output (y, x) reads input (y - top, x - left); a negative pad crops, so only the input rows and
+  // columns that land inside the output are copied.
+  const [y0, y1] = [Math.max(0, -top), Math.min(h, oh - top)]
+  const [x0, x1] = [Math.max(0, -left), Math.min(w, ow - left)]
   for (let k = 0; k < n * c; k++) {
-    for (let y = 0; y < h; y++) {
+    for (let y = y0; y < y1; y++) {
       const from = (k * h + y) * w
-      out.set(x.data.subarray(from, from + w), (k * oh + y + top) * ow + left)
+      if (x1 > x0) out.set(x.data.subarray(from + x0, from + x1), (k * oh + y + top) * ow + x0 + left)
     }
   }
   return { shape: outShape, data: out }

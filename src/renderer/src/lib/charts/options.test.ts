@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { heatmapOption, pointsInRange, rampColour, scatterOption, type ScatterPoint } from './options.ts'
+import { heatmapOption, nanStripRows, pointsInRange, rampColour, scatterOption, type ScatterPoint } from './options.ts'
 
 const POINTS: ScatterPoint[] = [
   { x: 0.1, y: 70, color: 0.2, index: 0 },
@@ -77,5 +77,30 @@ describe('colour bins of large scatters', () => {
   test('should interpolate the ramp between its stops', () => {
     expect(rampColour(0)).toBe('#440154')
     expect(rampColour(1)).toBe('#fde725')
+  })
+})
+
+describe('the NaN strip', () => {
+  const nan = [{ y: 95, index: 7 }, { y: 60, index: 8 }]
+
+  test('should place architectures without an x in a strip left of the data, at their accuracy, within 12% +- 3% of the x span', () => {
+    const rows = nanStripRows(POINTS, nan)
+    expect(rows.map((r) => [r[1], r[2], r[3]])).toEqual([[95, null, 7], [60, null, 8]])
+    // x span 0.8 from 0.1: the strip is centred at 0.1 - 0.096.
+    for (const [x] of rows) {
+      expect(x).toBeGreaterThanOrEqual(0.1 - 0.096 - 0.024)
+      expect(x).toBeLessThanOrEqual(0.1 - 0.096 + 0.024)
+    }
+    expect(nanStripRows([], nan).every(([x]) => Number.isFinite(x))).toBe(true)
+  })
+
+  test('should draw the strip as its own series before the selection, and only when there are such architectures', () => {
+    const option = scatterOption({ xName: 'epsilon', yName: 'accuracy', points: POINTS, selected: new Set([8]), colorName: null, nanPoints: nan })
+    const series = option.series as Array<{ name: string; data: unknown[][] }>
+    expect(series.map((s) => s.name)).toEqual(['architectures', 'NaN (not ranked)', 'selected'])
+    expect(series[1].data.map((r) => r[3])).toEqual([7, 8])
+    expect(series[2].data.map((r) => r[3])).toEqual([8])
+    const without = scatterOption({ xName: 'epsilon', yName: 'accuracy', points: POINTS, selected: new Set(), colorName: null, nanPoints: [] })
+    expect((without.series as Array<{ name: string }>).map((s) => s.name)).toEqual(['architectures', 'selected'])
   })
 })

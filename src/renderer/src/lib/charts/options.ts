@@ -8,6 +8,7 @@ import type { EChartsCoreOption } from './echarts.ts'
 export const RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725']
 const POINT = '#3b6ea8'
 const SELECTED = '#d1495b'
+const NAN_POINT = '#8a8f98'
 
 /**
  * Tooltips are drawn in the canvas: ECharts' HTML tooltip writes its content with inline style
@@ -56,6 +57,11 @@ export interface ScatterSpec {
   title?: string
   /** Small multiple: no toolbox legend, smaller points. */
   compact?: boolean
+  /**
+   * Architectures with an accuracy but no x (a NaN score), drawn as a grey strip left of the data
+   * at their accuracy: where they sit in accuracy is what dropping them hides.
+   */
+  nanPoints?: ReadonlyArray<{ y: number; index: number }>
 }
 
 /** Rows as ECharts wants them: [x, y, colour, index]. */
@@ -77,6 +83,8 @@ export function scatterOption(spec: ScatterSpec): EChartsCoreOption {
   const points = binned
     ? colourBins(spec.points, min, max).map((bin) => ({ ...base, name: 'architectures', data: rows(bin.points), large: true, itemStyle: { color: bin.colour, opacity: anySelected ? 0.35 : 0.8 }, emphasis: { disabled: true } }))
     : [{ ...base, name: 'architectures', data: rows(spec.points), large: !hasColour && spec.points.length > LARGE_POINTS, itemStyle: { color: POINT, opacity: anySelected ? 0.35 : 0.8 }, emphasis: { disabled: spec.points.length > LARGE_POINTS } }]
+  const strip = nanStripRows(spec.points, spec.nanPoints ?? [])
+  const nanSeries = strip.length === 0 ? [] : [{ ...base, name: 'NaN (not ranked)', data: strip, encode: { x: 0, y: 1, tooltip: [1] }, itemStyle: { color: NAN_POINT, opacity: anySelected ? 0.35 : 0.7 }, emphasis: { disabled: strip.length > LARGE_POINTS } }]
   return {
     animation: false,
     title: spec.title ? { text: spec.title, left: 'center', top: 0, textStyle: { fontSize: 12, fontWeight: 600 } } : undefined,
@@ -95,10 +103,11 @@ export function scatterOption(spec: ScatterSpec): EChartsCoreOption {
       : undefined,
     series: [
       ...points,
+      ...nanSeries,
       {
         type: 'scatter',
         name: 'selected',
-        data: rows(spec.points.filter((p) => spec.selected.has(p.index))),
+        data: [...rows(spec.points.filter((p) => spec.selected.has(p.index))), ...strip.filter((row) => spec.selected.has(row[3]))],
         symbolSize: size + 3,
         itemStyle: { color: SELECTED, borderColor: '#fff', borderWidth: 1 },
         encode: { x: 0, y: 1, tooltip: [0, 1] },
@@ -106,6 +115,24 @@ export function scatterOption(spec: ScatterSpec): EChartsCoreOption {
       },
     ],
   }
+}
+
+/**
+ * Rows [x, y, null, index] of the NaN strip: centred 12% of the data's x span left of its
+ * smallest x, each point jittered within +-3% of the span by its index (golden-ratio sequence,
+ * so the same architecture always sits at the same place and the strip shows a density).
+ */
+export function nanStripRows(points: readonly ScatterPoint[], nan: ReadonlyArray<{ y: number; index: number }>): Array<[number, number, null, number]> {
+  let min = Number.POSITIVE_INFINITY
+  let max = Number.NEGATIVE_INFINITY
+  for (const p of points) {
+    min = Math.min(min, p.x)
+    max = Math.max(max, p.x)
+  }
+  if (!Number.isFinite(min)) [min, max] = [0, 1]
+  const span = max > min ? max - min : Math.abs(min) || 1
+  const centre = min - 0.12 * span
+  return nan.map((p) => [centre + (((p.index * 0.6180339887) % 1) - 0.5) * 0.06 * span, p.y, null, p.index])
 }
 
 /** Points split into equal-width colour bins (points without a colour go to the first). */

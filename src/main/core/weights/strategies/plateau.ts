@@ -1,0 +1,142 @@
+import { averageRanks, pearson, spearman } from '../../stats/index.ts'
+import { allIndices, nanFraction, pairText, type PairVerdict, type Selection, type SweepTable } from '../selection.ts'
+import type { SelectionStrategy } from './strategy.ts'
+
+/**
+ * The plateau strategy, label-free: pairs whose rankings agree with many other pairs' form a
+ * plateau of the grid; a pair that ranks unlike its neighbours (an outlier: weights so large that
+ * the activations saturate, or a window too narrow to separate the archs) is alone. The choice is
+ * the centre of the largest plateau: the member that agrees best with the other members.
+ * Measured on NB201 (docs/selection.md): the twelve pairs with low weight <= 1e-4 and high weight
+ * >= 1e-2 agree at 0.94-1.0 and form the largest plateau; the narrow pairs below 1e-3 form a
+ * smaller one; the NaN-free pairs (low weight >= 1e-3) agree with neither.
+ */
+
+/**
+ * Two pairs are linked when their rankings agree at least this much (Spearman on their common
+ * archs); a plateau is a connected group. Set before measuring and checked on NB201 CIFAR-10 only:
+ * the same pair, [1e-4, 1e-1], for any value from 0.85 to 0.98 (plateaus of 13 to 8 pairs).
+ */
+export const PLATEAU_AGREEMENT = 0.9
+/** Fewer common non-NaN archs than this, or than this fraction of the sample, and two pairs are not compared: a few archs agree by chance. */
+export const PLATEAU_MIN_COMMON = 10
+export const PLATEAU_MIN_COMMON_FRACTION = 0.2
+
+/** Spearman between two pairs' scores on the archs both score; null when too few are common. */
+function agreement(a: ReadonlyArray<number | null>, b: ReadonlyArray<number | null>, indices: readonly number[]): { rho: number; common: number } | null {
+  const x: number[] = []
+  const y: number[] = []
+  for (const i of indices) {
+    const u = a[i]
+    const v = b[i]
+    if (u === null || v === null) continue
+    x.push(u)
+    y.push(v)
+  }
+  if (!enoughCommon(x.length, indices.length)) return null
+  const rho = spearman(x, y)
+  return Number.isFinite(rho) ? { rho, common: x.length } : null
+}
+
+function enoughCommon(common: number, sample: number): boolean {
+  return common >= Math.max(PLATEAU_MIN_COMMON, PLATEAU_MIN_COMMON_FRACTION * sample)
+}
+
+/**
+ * A pair's scored positions in the sample and its average ranks there. Pairs with the same NaN
+ * pattern (most of a grid: NaN comes from the low weight) share their common archs, so their
+ * Spearman is the Pearson correlation of these ranks, exactly, without sorting again: the
+ * bootstrap runs the strategy hundreds of times.
+ */
+function scoredRanks(epsilon: ReadonlyArray<number | null>, indices: readonly number[]): { pattern: string; ranks: Float64Array } {
+  const positions: number[] = []
+  const values: number[] = []
+  indices.forEach((i, k) => {
+    const v = epsilon[i]
+    if (v === null) return
+    positions.push(k)
+    values.push(v)
+  })
+  return { pattern: positions.join(','), ranks: averageRanks(values) }
+}
+
+/** Connected groups of the graph whose edges join pairs that agree at least PLATEAU_AGREEMENT. */
+function components(count: number, linked: (i: number, j: number) => boolean): number[][] {
+  const seen = new Array<boolean>(count).fill(false)
+  const groups: number[][] = []
+  for (let start = 0; start < count; start++) {
+    if (seen[start]) continue
+    const group: number[] = []
+    const stack = [start]
+    seen[start] = true
+    while (stack.length > 0) {
+      const i = stack.pop() as number
+      group.push(i)
+      for (let j = 0; j < count; j++) {
+        if (!seen[j] && linked(i, j)) {
+          seen[j] = true
+          stack.push(j)
+        }
+      }
+    }
+    groups.push(group.sort((a, b) => a - b))
+  }
+  return groups
+}
+
+/**
+ * Each pair's agreement with the others (Spearman on common archs, weighted by the common
+ * fraction of the sample so that agreeing on a few archs counts for little), the plateaus, and
+ * the centre of the largest (ties: the higher mean agreement inside it).
+ */
+export function selectPlateau(table: SweepTable, indices: readonly number[] = allIndices(table)): Selection {
+  const n = table.pairs.length
+  const weighted: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0))
+  const rho: Array<Array<number | null>> = Array.from({ length: n }, () => new Array<number | null>(n).fill(null))
+  const own = table.pairs.map(({ epsilon }) => scoredRanks(epsilon, indices))
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const samePattern = own[i].pattern === own[j].pattern
+      const common = own[i].ranks.length
+      const sameRho = samePattern && enoughCommon(common, indices.length) ? pearson(own[i].ranks, own[j].ranks) : Number.NaN
+      const found = samePattern ? (Number.isFinite(sameRho) ? { rho: sameRho, common } : null) : agreement(table.pairs[i].epsilon, table.pairs[j].epsilon, indices)
+      if (!found) continue
+      rho[i][j] = rho[j][i] = found.rho
+      weighted[i][j] = weighted[j][i] = (found.rho * found.common) / Math.max(indices.length, 1)
+    }
+  }
+  const meanWithin = (i: number, group: readonly number[]): number => {
+    const others = group.filter((j) => j !== i)
+    return others.length === 0 ? 0 : others.reduce((sum, j) => sum + weighted[i][j], 0) / others.length
+  }
+  const groups = components(n, (i, j) => (rho[i][j] ?? -1) >= PLATEAU_AGREEMENT)
+  const groupScore = (group: readonly number[]): number => group.reduce((sum, i) => sum + meanWithin(i, group), 0) / group.length
+  const largest = [...groups].sort((a, b) => b.length - a.length || groupScore(b) - groupScore(a))[0] ?? []
+  const verdicts = table.pairs.map(({ pair, epsilon }, i): PairVerdict => ({
+    pair,
+    nanFraction: nanFraction(epsilon, indices),
+    metricValue: meanWithin(i, largest.includes(i) ? largest : allIndicesOf(n)),
+  }))
+  const ranked = [...largest].sort((a, b) => meanWithin(b, largest) - meanWithin(a, largest) || verdicts[a].nanFraction - verdicts[b].nanFraction)
+  const chosen = ranked.length > 0 ? verdicts[ranked[0]] : null
+  const runnerUp = ranked.length > 1 ? verdicts[ranked[1]] : null
+  const evidence = chosen
+    ? `it is the centre of the largest plateau, ${largest.length} of ${n} pairs linked by rankings that agree at Spearman >= ${PLATEAU_AGREEMENT} on their common archs ` +
+      `(${largest.map((i) => pairText(table.pairs[i].pair)).join('; ')}); its mean coverage-weighted agreement with the others is ${(chosen.metricValue as number).toFixed(3)}`
+    : undefined
+  return { chosen, runnerUp, considered: verdicts, evidence }
+}
+
+function allIndicesOf(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i)
+}
+
+/** Label-free: the centre of the largest group of pairs that rank alike. Ignores the NaN threshold: NaN is placed afterwards. */
+export const plateauStrategy: SelectionStrategy = {
+  id: 'plateau',
+  description: 'label-free: the centre of the largest plateau of pairs whose rankings agree (NaN threshold not used)',
+  labelFree: true,
+  select(table, options) {
+    return selectPlateau(table, options.indices)
+  },
+}
