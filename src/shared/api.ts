@@ -146,8 +146,8 @@ export type SelectionMetricId = 'spearman' | 'kendall' | 'spearman_top10' | 'ken
 /** Chooses the weight pair from a finished sweep job. */
 export interface WeightsSelectRequest {
   jobId: string
-  /** `grid`: widest pair under the NaN threshold (or best metric); `reference`: the paper's sliding window. */
-  strategy: 'grid' | 'reference'
+  /** A strategy id of WeightsSelectResponse.strategies (`grid`, `reference`, `plateau`, ...). */
+  strategy: string
   /** Largest acceptable NaN fraction (exclusive), in (0, 1]; default 0.1. */
   nanThreshold?: number
   /** Grid strategy with accuracies only. */
@@ -171,9 +171,48 @@ export interface StabilityView {
   frequencies: Record<string, number>
 }
 
+/** One weight-selection strategy, as the Weights page's picker lists it. */
+export interface SelectionStrategyView {
+  id: string
+  /** One line. */
+  description: string
+  /** True when the choice reads no accuracies. */
+  labelFree: boolean
+}
+
+/** How well one pair ranks the sweep's labelled archs (the evaluation harness, issue 13). */
+export interface PairQualityView {
+  exponents: [number, number]
+  weights: WeightPair
+  /** Fraction of the labelled archs with a score. */
+  coverage: number
+  /** Over the non-NaN archs; null when undefined. */
+  spearman: number | null
+  kendall: number | null
+}
+
+/** One strategy run on the labelled archs without seeing the accuracies, and judged by them. */
+export interface StrategyEvaluationView {
+  strategy: string
+  /** Null when it chose no pair or cannot read this sweep (then `evidence` says why). */
+  chosen: PairQualityView | null
+  /** The grid's best Spearman minus the chosen pair's. */
+  regret: number | null
+  evidence: string | null
+}
+
+/** Every strategy judged against the sweep's accuracies. */
+export interface WeightsEvaluationView {
+  /** Labelled archs judged on. */
+  archs: number
+  /** The pair of the grid with the best Spearman (an oracle, for the regret). */
+  best: PairQualityView | null
+  strategies: StrategyEvaluationView[]
+}
+
 /** The automatic choice with its explanation. */
 export interface WeightsSelectResponse {
-  strategy: 'grid' | 'reference'
+  strategy: string
   chosen: PairVerdictView | null
   runnerUp: PairVerdictView | null
   considered: PairVerdictView[]
@@ -182,6 +221,14 @@ export interface WeightsSelectResponse {
   nanThreshold: number
   metric: SelectionMetricId | null
   explanation: string
+  /** Why this pair, one sentence; null when no pair was chosen. */
+  evidence: string | null
+  /** Label-free, from the scores only: one line when the pair's ranking may be poor (it ranks unlike the largest group of pairs that rank alike). */
+  warning: string | null
+  /** Every strategy the request may name, for the picker. */
+  strategies: SelectionStrategyView[]
+  /** Present when the sweep has accuracies: every strategy's pair judged against them. */
+  evaluation: WeightsEvaluationView | null
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,13 +27,7 @@ export function explainSelection(
       `(${selection.considered.length} pairs tried). Widen the exponent grid or raise --nan-threshold.`
     )
   }
-  const rule = selection.evidence
-    ? selection.evidence
-    : strategy === 'reference'
-      ? `the reference algorithm (widest window first, sliding up from the lowest exponent) stopped at the first pair under ${percent(context.nanThreshold)} NaN after trying ${selection.considered.length} pairs`
-      : context.metric
-        ? `it has the highest ${context.metric} among the pairs under ${percent(context.nanThreshold)} NaN`
-        : `it is the widest pair whose NaN fraction is under ${percent(context.nanThreshold)}`
+  const rule = selectionEvidence(strategy, selection, context)
   // A strategy with its own evidence holds its own score in metricValue, not a statistic of --metric.
   const metric = selection.evidence ? undefined : context.metric
   const parts = [`Chosen weights ${verdictText(chosen, metric)} on ${context.sampleSize} sampled architectures: ${rule}.`]
@@ -44,4 +38,15 @@ export function explainSelection(
     )
   }
   return parts.join(' ')
+}
+
+/** Why the strategy chose its pair, one sentence: its own evidence, or the NaN rule it applied. */
+export function selectionEvidence(strategy: string, selection: Selection, context: { nanThreshold: number; metric?: string }): string {
+  if (selection.evidence) return selection.evidence
+  if (strategy === 'reference') {
+    return `the reference algorithm (widest window first, sliding up from the lowest exponent) stopped at the first pair under ${percent(context.nanThreshold)} NaN after trying ${selection.considered.length} pairs`
+  }
+  return context.metric
+    ? `it has the highest ${context.metric} among the pairs under ${percent(context.nanThreshold)} NaN`
+    : `it is the widest pair whose NaN fraction is under ${percent(context.nanThreshold)}`
 }

@@ -21,6 +21,7 @@ import type {
   WeightsSelectRequest,
 } from '../../../shared/api.ts'
 import { getSpace, isSpaceId, spaceIds } from '../../core/spaces/registry.ts'
+import { strategyIds } from '../../core/weights/strategies/index.ts'
 import { DATASETS, type BackendId, type DatasetId, type EngineId, type InputSource, type WeightPair } from '../../../shared/types.ts'
 import { Checker, join, type Checked } from './check.ts'
 import { weightPairProblem } from '../score-parameters.ts'
@@ -158,11 +159,11 @@ function weightsSelect(raw: unknown): Checked<WeightsSelectRequest> {
   const c = new Checker()
   const o = c.object(raw, '', ['jobId', 'strategy', 'nanThreshold', 'metric', 'bootstrap'])
   if (!o) return c.result(raw as WeightsSelectRequest)
-  const request: WeightsSelectRequest = { jobId: c.string(o.jobId, 'jobId', 64, JOB_ID), strategy: c.oneOf(o.strategy, 'strategy', ['grid', 'reference']) }
+  const request: WeightsSelectRequest = { jobId: c.string(o.jobId, 'jobId', 64, JOB_ID), strategy: c.oneOf(o.strategy, 'strategy', strategyIds()) }
   if (o.nanThreshold !== undefined) request.nanThreshold = c.number(o.nanThreshold, 'nanThreshold', { above: 0, atMost: 1 })
   if (o.metric !== undefined) request.metric = c.oneOf(o.metric, 'metric', METRICS)
   if (o.bootstrap !== undefined) request.bootstrap = c.integer(o.bootstrap, 'bootstrap', 0, 10_000)
-  if (request.metric !== undefined && request.strategy === 'reference') c.fail('metric', 'is only used by the grid strategy')
+  if (request.metric !== undefined && request.strategy !== 'grid') c.fail('metric', 'is only used by the grid strategy')
   return c.result(request)
 }
 

@@ -1,7 +1,25 @@
-/** weights:select: the automatic weight-pair choice over a finished sweep job, with its explanation. */
-import type { PairVerdictView, WeightsSelectRequest, WeightsSelectResponse } from '../../../shared/api.ts'
+/**
+ * weights:select: the automatic weight-pair choice over a finished sweep job, with its evidence, a
+ * label-free warning when its ranking may be poor, the strategy list for the picker and, when the
+ * sweep has accuracies, every strategy judged against them.
+ */
+import type { PairQualityView, PairVerdictView, SelectionStrategyView, WeightsEvaluationView, WeightsSelectRequest, WeightsSelectResponse } from '../../../shared/api.ts'
 import { EpsinasError } from '../../../shared/errors.ts'
-import { bootstrapStability, explainSelection, selectGrid, selectReference, weightsOf, type PairVerdict, type Selection, type Stability, type SweepTable } from '../../core/weights/index.ts'
+import {
+  bootstrapStability,
+  evaluateStrategies,
+  explainSelection,
+  getStrategy,
+  STRATEGIES,
+  weightsOf,
+  type ExponentPair,
+  type PairQuality,
+  type PairVerdict,
+  type Stability,
+  type SweepTable,
+} from '../../core/weights/index.ts'
+import { selectionEvidence } from '../../core/weights/explain.ts'
+import { rankingWarning } from '../../core/weights/ranking-warning.ts'
 import type { ScoreStore } from '../../store/index.ts'
 import { sweepTable } from '../sweeps.ts'
 import { requireJob } from './views.ts'
@@ -13,10 +31,15 @@ export async function selectWeights(store: ScoreStore, request: WeightsSelectReq
   const table = await sweepTable(store, job.id)
   const nanThreshold = request.nanThreshold ?? 0.1
   const resamples = request.bootstrap ?? 200
-  const { result, stability } = request.strategy === 'reference' ? reference(table, nanThreshold, resamples) : grid(table, request, nanThreshold, resamples)
-  const explanation = explainSelection(request.strategy, result, { sampleSize: table.archs.length, nanThreshold, metric: request.metric, stability: stability ?? undefined })
+  const strategy = getStrategy(request.strategy)
+  // The job stores its distinct architectures, so the reference draws each once (not its own repeated sample).
+  const options = { nanThreshold, metric: request.metric }
+  const result = strategy.select(table, options)
+  const choose = (indices: readonly number[]) => strategy.select(table, { ...options, indices }).chosen?.pair ?? null
+  const stability = resamples > 0 ? await stabilityYielding(table.archs.length, choose, result.chosen?.pair ?? null, resamples) : null
+  const context = { sampleSize: table.archs.length, nanThreshold, metric: request.metric, stability: stability ?? undefined }
   return {
-    strategy: request.strategy,
+    strategy: strategy.id,
     chosen: verdictView(result.chosen),
     runnerUp: verdictView(result.runnerUp),
     considered: result.considered.map((v) => verdictView(v) as PairVerdictView),
@@ -24,36 +47,54 @@ export async function selectWeights(store: ScoreStore, request: WeightsSelectReq
     sampleSize: table.archs.length,
     nanThreshold,
     metric: request.metric ?? null,
-    explanation,
+    explanation: explainSelection(strategy.id, result, context),
+    evidence: result.chosen ? selectionEvidence(strategy.id, result, context) : null,
+    warning: rankingWarning(table, result.chosen?.pair ?? null),
+    strategies: STRATEGIES.map((s): SelectionStrategyView => ({ id: s.id, description: s.description, labelFree: s.labelFree })),
+    evaluation: evaluation(table, nanThreshold),
   }
 }
 
-type Outcome = { result: Selection; stability: Stability | null }
-
-function grid(table: SweepTable, request: WeightsSelectRequest, nanThreshold: number, resamples: number): Outcome {
-  const options = { nanThreshold, metric: request.metric }
-  const result = selectGrid(table, options)
-  const stability = resamples > 0 ? bootstrapStability(table.archs.length, (idx) => selectGrid(table, options, idx).chosen?.pair ?? null, result.chosen?.pair ?? null, resamples) : null
-  return { result, stability }
-}
+/** Longest stretch of resamples run before the main process serves other requests again. */
+const YIELD_AFTER_MS = 20
 
 /**
- * The paper's sliding window over the sweep's integer exponents, each of the job's architectures
- * drawn once (the job stores its distinct architectures, not the reference's repeated draws).
+ * bootstrapStability's figures (the same seeded draws as the CLI's), without holding the main
+ * process for the whole bootstrap: the plateau strategy takes about 22 ms a resample on 725 archs
+ * x 28 pairs, 4.5 s for 200. The draws are collected first, the strategy is run on them with a
+ * yield to the event loop every YIELD_AFTER_MS, and bootstrapStability counts the picks in order.
  */
-function reference(table: SweepTable, nanThreshold: number, resamples: number): Outcome {
-  const lows = table.pairs.map((p) => p.pair.low)
-  const highs = table.pairs.map((p) => p.pair.high)
-  const low = Math.min(...lows)
-  const high = Math.max(...highs)
-  const has = (a: number, b: number): boolean => table.pairs.some((p) => p.pair.low === a && p.pair.high === b)
-  const complete = Number.isInteger(low) && Number.isInteger(high) && Array.from({ length: high - low }, (_, i) => low + i).every((a) => Array.from({ length: high - a }, (_, j) => a + j + 1).every((b) => has(a, b)))
-  if (!complete) throw new EpsinasError('BAD_ARGUMENT', 'The reference strategy needs a sweep over every pair of integer exponents with step 1; use the grid strategy for this sweep.')
-  const draws = table.archs.map((_, i) => i)
-  const result = selectReference(table, { low, high, draws, nanThreshold })
-  const choose = (idx: readonly number[]) => selectReference(table, { low, high, draws: idx.map((i) => draws[i]), nanThreshold }).chosen?.pair ?? null
-  const stability = resamples > 0 ? bootstrapStability(draws.length, choose, result.chosen?.pair ?? null, resamples) : null
-  return { result, stability }
+async function stabilityYielding(size: number, choose: (indices: readonly number[]) => ExponentPair | null, chosen: ExponentPair | null, resamples: number): Promise<Stability> {
+  const draws: Array<readonly number[]> = []
+  bootstrapStability(size, (indices) => (draws.push(indices), null), null, resamples)
+  const picks: Array<ExponentPair | null> = []
+  let since = performance.now()
+  for (const indices of draws) {
+    picks.push(choose(indices))
+    if (performance.now() - since > YIELD_AFTER_MS) {
+      await new Promise((resolve) => setImmediate(resolve))
+      since = performance.now()
+    }
+  }
+  let next = 0
+  return bootstrapStability(size, () => picks[next++], chosen, resamples)
+}
+
+/** The harness on the sweep's labelled archs; null without accuracies or with fewer than 2 labelled archs. */
+function evaluation(table: SweepTable, nanThreshold: number): WeightsEvaluationView | null {
+  const labelled = table.accuracies?.filter((a) => a !== null && Number.isFinite(a)).length ?? 0
+  if (labelled < 2) return null
+  const judged = evaluateStrategies(table, STRATEGIES, { nanThreshold })
+  return {
+    archs: judged.archs,
+    best: qualityView(judged.best),
+    strategies: judged.strategies.map((s) => ({ strategy: s.strategy, chosen: qualityView(s.chosen), regret: s.regret, evidence: s.evidence })),
+  }
+}
+
+function qualityView(quality: PairQuality | null): PairQualityView | null {
+  if (!quality) return null
+  return { exponents: [quality.pair.low, quality.pair.high], weights: weightsOf(quality.pair), coverage: quality.coverage, spearman: quality.spearman, kendall: quality.kendall }
 }
 
 function verdictView(verdict: PairVerdict | null): PairVerdictView | null {

@@ -84,12 +84,29 @@ function components(count: number, linked: (i: number, j: number) => boolean): n
   return groups
 }
 
+/** The agreement graph of a sweep: every two pairs' Spearman (null: too few common archs), its plateaus and the largest. */
+export interface Plateaus {
+  /** rho[i][j]: Spearman of pairs i and j on their common archs (indices into table.pairs). */
+  rho: Array<Array<number | null>>
+  /** rho weighted by the fraction of the sample both pairs score. */
+  weighted: number[][]
+  /** Connected groups of pairs linked at PLATEAU_AGREEMENT, each sorted. */
+  groups: number[][]
+  /** The largest group (ties: the higher mean weighted agreement inside it). */
+  largest: number[]
+}
+
+/** A pair's mean weighted agreement with the other members of a group. */
+function meanWithin(weighted: readonly number[][], i: number, group: readonly number[]): number {
+  const others = group.filter((j) => j !== i)
+  return others.length === 0 ? 0 : others.reduce((sum, j) => sum + weighted[i][j], 0) / others.length
+}
+
 /**
  * Each pair's agreement with the others (Spearman on common archs, weighted by the common
- * fraction of the sample so that agreeing on a few archs counts for little), the plateaus, and
- * the centre of the largest (ties: the higher mean agreement inside it).
+ * fraction of the sample so that agreeing on a few archs counts for little) and the plateaus.
  */
-export function selectPlateau(table: SweepTable, indices: readonly number[] = allIndices(table)): Selection {
+export function findPlateaus(table: SweepTable, indices: readonly number[] = allIndices(table)): Plateaus {
   const n = table.pairs.length
   const weighted: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0))
   const rho: Array<Array<number | null>> = Array.from({ length: n }, () => new Array<number | null>(n).fill(null))
@@ -105,19 +122,23 @@ export function selectPlateau(table: SweepTable, indices: readonly number[] = al
       weighted[i][j] = weighted[j][i] = (found.rho * found.common) / Math.max(indices.length, 1)
     }
   }
-  const meanWithin = (i: number, group: readonly number[]): number => {
-    const others = group.filter((j) => j !== i)
-    return others.length === 0 ? 0 : others.reduce((sum, j) => sum + weighted[i][j], 0) / others.length
-  }
   const groups = components(n, (i, j) => (rho[i][j] ?? -1) >= PLATEAU_AGREEMENT)
-  const groupScore = (group: readonly number[]): number => group.reduce((sum, i) => sum + meanWithin(i, group), 0) / group.length
+  const groupScore = (group: readonly number[]): number => group.reduce((sum, i) => sum + meanWithin(weighted, i, group), 0) / group.length
   const largest = [...groups].sort((a, b) => b.length - a.length || groupScore(b) - groupScore(a))[0] ?? []
+  return { rho, weighted, groups, largest }
+}
+
+/** The centre of the largest plateau (ties: the higher mean agreement inside it, then fewer NaN). */
+export function selectPlateau(table: SweepTable, indices: readonly number[] = allIndices(table)): Selection {
+  const n = table.pairs.length
+  const { weighted, largest } = findPlateaus(table, indices)
+  const within = (i: number, group: readonly number[]): number => meanWithin(weighted, i, group)
   const verdicts = table.pairs.map(({ pair, epsilon }, i): PairVerdict => ({
     pair,
     nanFraction: nanFraction(epsilon, indices),
-    metricValue: meanWithin(i, largest.includes(i) ? largest : allIndicesOf(n)),
+    metricValue: within(i, largest.includes(i) ? largest : allIndicesOf(n)),
   }))
-  const ranked = [...largest].sort((a, b) => meanWithin(b, largest) - meanWithin(a, largest) || verdicts[a].nanFraction - verdicts[b].nanFraction)
+  const ranked = [...largest].sort((a, b) => within(b, largest) - within(a, largest) || verdicts[a].nanFraction - verdicts[b].nanFraction)
   const chosen = ranked.length > 0 ? verdicts[ranked[0]] : null
   const runnerUp = ranked.length > 1 ? verdicts[ranked[1]] : null
   const evidence = chosen
