@@ -1,5 +1,5 @@
 import type { Graph, ImportedOp, Node } from './graph.ts'
-import { originalChannels } from './graph.ts'
+import { isImportedOp, originalChannels } from './graph.ts'
 import { windowOutputShape } from './shapes.ts'
 import { hasEmptyWindow } from './window2d.ts'
 
@@ -31,7 +31,8 @@ export function magnitudeBound(graph: Graph, weight: number, inputBound: number)
     const x = inputs[0]
     const op = node.op
     let bound: number
-    switch (op.kind) {
+    if (isImportedOp(op)) bound = importedBound(op, node, graph.nodes[node.inputs[0]], inputs, w)
+    else switch (op.kind) {
       case 'input':
         bound = inputBound
         break
@@ -93,18 +94,6 @@ export function magnitudeBound(graph: Graph, weight: number, inputBound: number)
         break
       case 'stackrows':
         bound = Math.max(...inputs)
-        break
-      case 'conv':
-      case 'pool':
-      case 'hardsigmoid':
-      case 'hardswish':
-      case 'clip':
-      case 'sub':
-      case 'scalar':
-      case 'pad':
-      case 'flatten':
-      case 'spatialmean':
-        bound = importedBound(op, node, graph.nodes[node.inputs[0]], inputs, w)
         break
     }
     // float32 rounding of each op can add a relative error of about 2^-24 per term summed.

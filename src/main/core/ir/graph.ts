@@ -120,6 +120,25 @@ export type ImportedOp =
   /** Mean over H and W keeping the axes: [N, C, H, W] -> [N, C, 1, 1] (ONNX GlobalAveragePool). */
   | { kind: 'spatialmean' }
 
+/** The kinds of ImportedOp; a Record so the compiler checks the list is complete. */
+const IMPORTED_OP_KINDS: Readonly<Record<ImportedOp['kind'], true>> = {
+  conv: true,
+  pool: true,
+  hardsigmoid: true,
+  hardswish: true,
+  clip: true,
+  sub: true,
+  scalar: true,
+  pad: true,
+  flatten: true,
+  spatialmean: true,
+}
+
+/** Whether `op` is one of the imported (ONNX) ops, which each backend runs in a module of its own. */
+export function isImportedOp(op: Op): op is ImportedOp {
+  return Object.hasOwn(IMPORTED_OP_KINDS, op.kind)
+}
+
 /** Op kind names. */
 export type OpKind = Op['kind']
 

@@ -1,7 +1,7 @@
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core'
 import { EpsinasError } from '../../../../shared/errors.ts'
 import type { Graph, Node } from '../../ir/graph.ts'
-import { elementCount } from '../../ir/graph.ts'
+import { elementCount, isImportedOp } from '../../ir/graph.ts'
 import { windowOutputSize } from '../../ir/shapes.ts'
 import { activateBackend, type TfjsRuntime } from './runtime.ts'
 import * as recurrent from './recurrent.ts'
@@ -70,6 +70,7 @@ function runNode(tf: Tf, graph: Graph, node: Node, values: readonly (Tensor | un
   const x = inputs[0]
   const inputMultiplicity = (): readonly number[] => graph.nodes[node.inputs[0]].channelMultiplicity
   const op = node.op
+  if (isImportedOp(op)) return runImportedTfjs(tf, op, node, inputs, inputMultiplicity(), w)
   switch (op.kind) {
     case 'conv2d':
       return conv2d(tf, image(node, x), inputMultiplicity(), w, op.outChannels, op.kernel, op.stride, op.pad)
@@ -129,17 +130,6 @@ function runNode(tf: Tf, graph: Graph, node: Node, values: readonly (Tensor | un
       return tf.concat(inputs, 0)
     case 'embedding':
       return recurrent.embedding(tf, flat(node, x), op.vocabulary, op.features, op.seed)
-    case 'conv':
-    case 'pool':
-    case 'hardsigmoid':
-    case 'hardswish':
-    case 'clip':
-    case 'sub':
-    case 'scalar':
-    case 'pad':
-    case 'flatten':
-    case 'spatialmean':
-      return runImportedTfjs(tf, op, node, inputs, inputMultiplicity(), w)
     case 'input':
       throw new EpsinasError('INTERNAL', `${node.label}: second input node`)
   }

@@ -1,5 +1,5 @@
 import type { ImportedOp, Window2d } from '../../ir/graph.ts'
-import type { Allocate, FloatArray, Tensor } from './kernels.ts'
+import { dividedWindowSums, type Allocate, type FloatArray, type Tensor } from './kernels.ts'
 import { poolDivisors } from '../../ir/window2d.ts'
 import { accumulateWindowSums2d, maxPlane2d, placeWindow } from './window2d.ts'
 
@@ -116,20 +116,10 @@ function maxPool(x: Tensor, outShape: readonly number[], window: Window2d, alloc
 
 /** Sum of the in-bounds taps over the divisor of poolDivisors (0/0 = NaN for an empty window without countIncludePad). */
 function avgPool(x: Tensor, outShape: readonly number[], window: Window2d, countIncludePad: boolean, alloc: Allocate): Tensor {
-  const [n, c, h, w] = x.shape
+  const [, , h, w] = x.shape
   const g = placeWindow(window, h, w, outShape[2], outShape[3])
-  const plane = g.outH * g.outW
   const divisors = poolDivisors(window, h, w, g.outH, g.outW, countIncludePad)
-  const out = alloc(n * c * plane)
-  const acc = new Float64Array(plane)
-  const rows = new Float64Array(h * w)
-  for (let k = 0; k < n * c; k++) {
-    acc.fill(0)
-    accumulateWindowSums2d(x.data, k * h * w, g, 1, acc, rows)
-    const base = k * plane
-    for (let p = 0; p < plane; p++) out[base + p] = acc[p] / divisors[p]
-  }
-  return { shape: outShape, data: out }
+  return dividedWindowSums(x, outShape, divisors, (offset, acc, rows) => accumulateWindowSums2d(x.data, offset, g, 1, acc, rows), alloc)
 }
 
 function pad(x: Tensor, outShape: readonly number[], pads: readonly [number, number, number, number], alloc: Allocate): Tensor {

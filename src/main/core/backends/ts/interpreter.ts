@@ -1,6 +1,6 @@
 import { EpsinasError } from '../../../../shared/errors.ts'
 import type { Graph, Node } from '../../ir/graph.ts'
-import { elementCount } from '../../ir/graph.ts'
+import { elementCount, isImportedOp } from '../../ir/graph.ts'
 import * as k from './kernels.ts'
 import * as r from './recurrent.ts'
 import { runImported } from './imported.ts'
@@ -52,6 +52,7 @@ function runNode(graph: Graph, node: Node, values: (Tensor | undefined)[], w: nu
   const x = inputs[0]
   const inputMultiplicity = (): readonly number[] => graph.nodes[node.inputs[0]].channelMultiplicity
   const op = node.op
+  if (isImportedOp(op)) return runImported(op, inputs, inputMultiplicity(), node.shape, w, alloc)
   switch (op.kind) {
     case 'conv2d':
       return k.conv2d(x, inputMultiplicity(), w, node.shape, op.kernel, op.stride, op.pad, alloc)
@@ -97,17 +98,6 @@ function runNode(graph: Graph, node: Node, values: (Tensor | undefined)[], w: nu
       return r.stackrows(inputs, alloc)
     case 'embedding':
       return r.embedding(x, op.vocabulary, op.features, op.seed, alloc)
-    case 'conv':
-    case 'pool':
-    case 'hardsigmoid':
-    case 'hardswish':
-    case 'clip':
-    case 'sub':
-    case 'scalar':
-    case 'pad':
-    case 'flatten':
-    case 'spatialmean':
-      return runImported(op, inputs, inputMultiplicity(), node.shape, w, alloc)
     case 'input':
       throw new EpsinasError('INTERNAL', 'second input node')
   }

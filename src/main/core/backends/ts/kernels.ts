@@ -126,16 +126,30 @@ export function add(xs: readonly Tensor[], alloc: Allocate): Tensor {
 
 /** Average pooling; with countIncludePad false the divisor is the number of in-bounds elements. */
 export function avgpool(x: Tensor, outShape: readonly number[], kernel: number, stride: number, pad: number, countIncludePad: boolean, alloc: Allocate): Tensor {
-  const [n, c, h, w] = x.shape
   const g = windowOf(x.shape, outShape, kernel, stride, pad)
-  const plane = g.outH * g.outW
-  const divisors = countIncludePad ? new Float64Array(plane).fill(kernel * kernel) : windowCounts(g)
+  const divisors = countIncludePad ? new Float64Array(g.outH * g.outW).fill(kernel * kernel) : windowCounts(g)
+  return dividedWindowSums(x, outShape, divisors, (offset, acc, rows) => accumulateWindowSums(x.data, offset, g, 1, acc, rows), alloc)
+}
+
+/**
+ * Average pooling's loop, for any window: per plane, the window sums that `accumulate` adds into
+ * `acc` (from the plane at `offset`) divided by each output position's divisor, rounded once.
+ */
+export function dividedWindowSums(
+  x: Tensor,
+  outShape: readonly number[],
+  divisors: Float64Array,
+  accumulate: (offset: number, acc: Float64Array, rows: Float64Array) => void,
+  alloc: Allocate,
+): Tensor {
+  const [n, c, h, w] = x.shape
+  const plane = outShape[2] * outShape[3]
   const out = alloc(n * c * plane)
   const acc = new Float64Array(plane)
   const rows = new Float64Array(h * w)
   for (let k = 0; k < n * c; k++) {
     acc.fill(0)
-    accumulateWindowSums(x.data, k * h * w, g, 1, acc, rows)
+    accumulate(k * h * w, acc, rows)
     const base = k * plane
     for (let p = 0; p < plane; p++) out[base + p] = acc[p] / divisors[p]
   }
