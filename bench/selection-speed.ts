@@ -33,6 +33,10 @@ const pairs = gridPairs(exponentGrid(-7, 0)).map((pair) => ({
   }),
 }))
 const table: SweepTable = { archs: quality.map((_, i) => `a${i}`), pairs, accuracies: quality.map((q) => q + 0.5 * random.nextNormal()) }
+// Parameter counts that follow the latent quality loosely (the agreement strategy's signal), drawn
+// from a generator of their own so the sweep above stays the one earlier measurements used.
+const countsRandom = new SeededRandom(8)
+table.parameters = quality.map((q) => Math.round(1e6 * Math.exp(0.5 * q + 0.5 * countsRandom.nextNormal())))
 
 const time = <T>(body: () => T): { ms: number; value: T } => {
   const started = performance.now()

@@ -203,6 +203,12 @@ export interface StrategyEvaluationView {
 
 /** Every strategy judged against the sweep's accuracies. */
 export interface WeightsEvaluationView {
+  /** When the harness ran (ISO time): the evaluation is stored with the sweep and served again while nothing it read changed. */
+  evaluatedAt: string
+  /** True when served from the store, false when this request ran the harness. */
+  stored: boolean
+  /** The accuracies file the sweep names, judged against. */
+  accuracies: string
   /** Labelled archs judged on. */
   archs: number
   /** The pair of the grid with the best Spearman (an oracle, for the regret). */
@@ -347,7 +353,7 @@ export interface ComparePoint {
   arch: string
   epsilon: number | null
   accuracy: number | null
-  /** Parameters in millions (NAS-Bench-201 costs), null when unknown. */
+  /** Parameters in millions (Suite-Zero `params`, else the benchmark's cost table, else counted from the network; `paramsSource` says which), null when unknown. */
   params: number | null
 }
 
@@ -404,6 +410,8 @@ export interface CompareResponse {
   topK: number
   /** Where the accuracies come from, e.g. "NAS-Bench-201 (NATS) cifar10 test accuracy", or null. */
   accuracySource: string | null
+  /** Where the points' parameter counts come from, with how many each source gave, e.g. "NAS-Bench-Suite-Zero params (720), counted from each network (5)"; null when none has one. */
+  paramsSource: string | null
   /** What is missing, for people, e.g. "install NAS-Bench-201 accuracies to compare against accuracy". */
   missing: string[]
 }

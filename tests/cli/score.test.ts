@@ -30,7 +30,7 @@ describe('epsinas score', () => {
     const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[]
     expect(rows).toHaveLength(12)
     expect(Object.keys(rows[0])).toEqual([
-      'arch', 'epsilon', 'nan_reason', 'source', 'canonical', 'ms',
+      'arch', 'epsilon', 'rank', 'placed_by', 'nan_reason', 'source', 'canonical', 'ms',
       'space', 'dataset', 'classes', 'image_size', 'input', 'input_seed', 'batch_size', 'w_low', 'w_high', 'engine',
     ])
     for (const row of rows) {

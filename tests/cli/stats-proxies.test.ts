@@ -2,7 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { nb201ArchAt } from '../../src/main/core/spaces/nb201/index.ts'
-import { bootstrapStatsIntervals, spearman } from '../../src/main/core/stats/index.ts'
+import { bootstrapStatsIntervals, spearman, statsWithIntervals } from '../../src/main/core/stats/index.ts'
+import { signalsAgreeingWithEpsilon } from '../../src/main/core/ranking/agreeing-signals.ts'
+import { rankEveryArch } from '../../src/main/core/ranking/full-coverage.ts'
+import { getSpace } from '../../src/main/core/spaces/registry.ts'
 import { epsinas, tempDir } from './helpers.ts'
 
 /** Twenty NB201 archs; val_accuracy 50 + i, so the last are the best. */
@@ -57,5 +60,50 @@ describe('epsinas stats with installed Suite-Zero proxies', () => {
     expect(stats.proxies.commonArchs).toBe(14)
     expect(stats.proxies.rows.map((r) => [r.proxy, r.common.n, r.own.n])).toEqual([['epsilon', 14, 15], ['jacov', 14, 19], ['synflow', 14, 20]])
     expect(stats.proxies.rows[2].own.intervals).toEqual(bootstrapStatsIntervals(SYNFLOW, ACCURACY))
+  })
+
+  /** The full-coverage statistics of the rank the rule gives with epsilon, parameters and `proxies`. */
+  function fullCoverageOf(proxies: Record<string, ReadonlyArray<number | null>>) {
+    const parameters = ARCHS.map((arch) => getSpace('nb201').parameterCount(arch, 'cifar10'))
+    const others = Object.entries(proxies).map(([name, values]) => ({ name, values }))
+    const { kept } = signalsAgreeingWithEpsilon([{ name: 'epsilon', values: EPSILON }, { name: 'parameters', values: parameters }, ...others])
+    const { rank } = rankEveryArch(kept, ARCHS.length)
+    return statsWithIntervals(rank.map((r) => -r), ACCURACY)
+  }
+
+  test('prints the full-coverage rank (epsilon and the signals that agree with it: synflow, jacov; not the parameter counts) beside epsilon over its non-NaN archs', () => {
+    const json = join(dir, 'full.json')
+    const run = epsinas(['stats', '--scores', join(dir, 'scores.csv'), '--db', db, '--json', json])
+    expect(run.status).toBe(0)
+    const full = fullCoverageOf({ synflow: SYNFLOW, jacov: JACOV })
+    const cell = (value: number | null, interval: [number, number] | null): string => `${value?.toFixed(3)} [${interval?.map((x) => x.toFixed(3)).join(', ')}]`
+    expect(run.stdout).toContain('rank: 15 ranked by epsilon, 5 placed by the aggregate of synflow, jacov, 0 unplaced (no signal, tied last)\n')
+    // These five archs' parameter counts order the scored ones against epsilon: left out, and said so.
+    expect(run.stdout).toContain('note: parameters left out of the ranking: it ranks against epsilon (Spearman -0.038 on 15 archs both score)\n')
+    const lines = run.stdout.split('\n')
+    const header = lines.findIndex((line) => line.includes('full-coverage rank, n 20 (95% CI)'))
+    expect(lines[header]).toMatch(/^ +epsilon non-NaN, n 15 \(95% CI\) +full-coverage rank, n 20 \(95% CI\)$/)
+    expect(lines[header + 1].split(/\s{2,}/)).toEqual(['Spearman rho', '1.000 [1.000, 1.000]', cell(full.spearman, full.intervals.spearman)])
+    expect(lines[header + 2].split(/\s{2,}/)).toEqual(['Kendall tau-b', '1.000 [1.000, 1.000]', cell(full.kendall, full.intervals.kendall)])
+    const stats = JSON.parse(readFileSync(json, 'utf8')) as { fullCoverage: Record<string, unknown> }
+    expect(stats.fullCoverage).toEqual({ ...full, signals: ['epsilon', 'synflow', 'jacov'], placed: { epsilon: 15, aggregate: 5, none: 0 } })
+    // synflow puts the five best below every other arch, so they do not all come back on top.
+    expect(full.spearman).toBeLessThan(1)
+  })
+
+  test('--rank-with naming a proxy that is not installed is a one-line error', () => {
+    const run = epsinas(['stats', '--scores', join(dir, 'scores.csv'), '--db', db, '--rank-with', 'jacov,grasp'])
+    expect(run.status).toBe(2)
+    expect(run.stderr.trim()).toBe(`epsinas: --rank-with: grasp not installed for nb201 cifar10 in ${db} (installed: jacov, synflow)`)
+    expect(run.stdout).toBe('')
+  })
+
+  test('--rank-with jacov ranks with epsilon and jacov only (the parameter counts disagree with epsilon here)', () => {
+    const json = join(dir, 'jacov.json')
+    const run = epsinas(['stats', '--scores', join(dir, 'scores.csv'), '--db', db, '--json', json, '--rank-with', 'jacov'])
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('5 placed by the aggregate of jacov, 0 unplaced')
+    const stats = JSON.parse(readFileSync(json, 'utf8')) as { fullCoverage: Record<string, unknown> }
+    expect(stats.fullCoverage).toEqual({ ...fullCoverageOf({ jacov: JACOV }), signals: ['epsilon', 'jacov'], placed: { epsilon: 15, aggregate: 5, none: 0 } })
   })
 })

@@ -31,7 +31,10 @@ describe('epsinas stats', () => {
     expect(run.stdout).toMatch(new RegExp(`Spearman rho\\s+\\d\\.\\d{3}  ${range(intervals.spearman)}\n`))
     expect(run.stdout).toMatch(new RegExp(`Kendall tau-b\\s+\\d\\.\\d{3}  ${range(intervals.kendall)}\n`))
     const stats = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>
-    expect(Object.keys(stats).sort()).toEqual(['coverage', 'intervals', 'kendall', 'kendall_top10', 'n', 'nan', 'proxies', 'spearman', 'spearman_top10', 'top10_top10', 'top64_top5'])
+    expect(Object.keys(stats).sort()).toEqual(['coverage', 'fullCoverage', 'intervals', 'kendall', 'kendall_top10', 'n', 'nan', 'proxies', 'spearman', 'spearman_top10', 'top10_top10', 'top64_top5'])
+    // Without installed proxies the NaN arch is placed by its parameter count, every arch counted.
+    expect(stats.fullCoverage).toMatchObject({ n: 100, nan: 0, signals: ['epsilon', 'parameters'], placed: { epsilon: 99, aggregate: 1, none: 0 } })
+    expect(run.stdout).toContain('rank: 99 ranked by epsilon, 1 placed by the aggregate of parameters, 0 unplaced (no signal, tied last)\n')
     expect(stats.coverage).toEqual({ scored: 100, nan: 1, joined: 100 })
     expect(stats.intervals).toEqual(intervals)
     expect(stats.proxies).toBeNull()

@@ -24,13 +24,18 @@ describe('epsinas select-weights --evaluate', () => {
     expect(run.stderr).toContain('16 architectures x 3 weight pairs')
     expect(run.status).toBe(0)
     const lines = run.stdout.trim().split('\n')
-    expect(lines[0].trim().split(/\s+/)).toEqual(['strategy', 'pair', 'coverage', 'spearman', 'kendall', 'full_nan_last', 'full_nan_first', 'regret'])
-    expect(lines.slice(1, 5).map((l) => l.split(/\s+/)[0])).toEqual(['reference', 'grid', 'plateau', '(grid'])
-    expect(lines[5]).toMatch(/^\(14 archs with accuracies, NaN threshold 0\.1, job j[0-9a-f]+, \d+\.\d s\)$/)
-    const evaluation = JSON.parse(readFileSync(json, 'utf8')) as { archs: number; pairs: unknown[]; strategies: Array<{ strategy: string; regret: number | null }> }
+    expect(lines[0].trim().split(/\s+/)).toEqual(['strategy', 'pair', 'coverage', 'spearman', 'kendall', 'full_rank', 'full_nan_last', 'full_nan_first', 'regret'])
+    expect(lines.slice(1, 6).map((l) => l.split(/\s+/)[0])).toEqual(['reference', 'grid', 'plateau', 'agreement', '(grid'])
+    expect(lines[6]).toMatch(/^\(14 archs with accuracies, NaN threshold 0\.1, job j[0-9a-f]+, \d+\.\d s\)$/)
+    const evaluation = JSON.parse(readFileSync(json, 'utf8')) as { archs: number; pairs: Array<{ spearmanFull: number | null }>; rankedWith: string[]; strategies: Array<{ strategy: string; regret: number | null; evidence: string | null }> }
     expect(evaluation.archs).toBe(14)
     expect(evaluation.pairs).toHaveLength(3)
-    expect(evaluation.strategies.map((s) => s.strategy)).toEqual(['reference', 'grid', 'plateau'])
+    // No proxies installed beside this cache: the full-coverage ranking is epsilon + parameter counts, judged for every pair.
+    expect(evaluation.rankedWith).toEqual(['parameters'])
+    for (const pair of evaluation.pairs) expect(pair.spearmanFull).toEqual(expect.any(Number))
+    expect(evaluation.strategies.map((s) => s.strategy)).toEqual(['reference', 'grid', 'plateau', 'agreement'])
+    // The sweep's parameter counts reach the harness: agreement ranks by them, not the plateau fallback.
+    expect(evaluation.strategies.find((s) => s.strategy === 'agreement')?.evidence).toMatch(/^its ranking agrees best with the archs' parameter counts \(label-free\): Spearman -?\d\.\d{3} on the \d+ of 14 archs it scores/)
     for (const s of evaluation.strategies) if (s.regret !== null) expect(s.regret).toBeGreaterThanOrEqual(0)
   })
 
@@ -48,7 +53,7 @@ describe('epsinas select-weights --evaluate', () => {
   test.each([
     [['--evaluate'], /--evaluate needs --accuracies FILE/],
     [['--strategy', 'plateau', '--metric', 'spearman', '--accuracies', 'x.csv'], /the plateau strategy uses no metric; use --strategy grid with --metric/],
-    [['--strategy', 'best'], /Allowed choices are reference, grid, plateau/],
+    [['--strategy', 'best'], /Allowed choices are reference, grid, plateau, agreement/],
   ])('select-weights %j is refused with a clear message', (args, message) => {
     const run = epsinas(['select-weights', ...args, ...FAST, '--db', join(dir, 'never.db')])
     expect(run.status).toBe(2)

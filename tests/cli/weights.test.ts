@@ -47,13 +47,27 @@ describe('epsinas sweep and select-weights', () => {
 
   test('select-weights (grid) answers in one paragraph with the runner-up and stability, and writes JSON', () => {
     const json = join(dir, 'choice.json')
-    const run = epsinas(['select-weights', '--sample', '10', '--seed', '1', '--exponents', '-3..0', '--nan-threshold', '0.2', '--bootstrap', '50', ...FAST, '--db', join(dir, 'grid.db'), '--json', json])
+    const run = epsinas(['select-weights', '--strategy', 'grid', '--sample', '10', '--seed', '1', '--exponents', '-3..0', '--nan-threshold', '0.2', '--bootstrap', '50', ...FAST, '--db', join(dir, 'grid.db'), '--json', json])
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/^Chosen weights \[1e-?\d, 1e-?\d\] \(\d+\.\d% NaN\) on 10 sampled architectures: it is the widest pair whose NaN fraction is under 20\.0%\. Runner-up: .* In 50 bootstrap resamples of the architectures the same pair was chosen \d+\.\d% of the time\.\n\(grid strategy, job j[0-9a-f]+, \d+\.\d s\)\n$/)
     const answer = JSON.parse(readFileSync(json, 'utf8')) as { chosen: { weights: number[]; nan_fraction: number }; stability: { resamples: number }; considered: unknown[] }
     expect(answer.chosen.nan_fraction).toBeLessThan(0.2)
     expect(answer.stability.resamples).toBe(50)
     expect(answer.considered).toHaveLength(6)
+  })
+
+  test('select-weights without --strategy ranks the pairs against the parameter counts (agreement)', () => {
+    const json = join(dir, 'agreement.json')
+    const run = epsinas(['select-weights', '--sample', '12', '--seed', '1', '--exponents', '-3..0', '--bootstrap', '20', ...FAST, '--db', join(dir, 'agreement.db'), '--json', json])
+    expect(run.status).toBe(0)
+    expect(run.stdout).toMatch(
+      /^Chosen weights \[1e-?\d, 1e-?\d\] \(\d+\.\d% NaN\) on 12 sampled architectures: its ranking agrees best with the archs' parameter counts \(label-free\): Spearman -?\d\.\d{3} on the \d+ of 12 archs it scores/,
+    )
+    expect(run.stdout).toMatch(/\(agreement strategy, job j[0-9a-f]+, \d+\.\d s\)\n$/)
+    const answer = JSON.parse(readFileSync(json, 'utf8')) as { strategy: string; chosen: { metric: number }; considered: Array<{ metric: number | null }> }
+    expect(answer.strategy).toBe('agreement')
+    // The chosen pair's score is its Spearman with the counts, the highest of the pairs compared.
+    expect(answer.chosen.metric).toBe(Math.max(...answer.considered.flatMap((v) => (v.metric === null ? [] : [v.metric]))))
   })
 
   test('select-weights (reference) draws the numpy sample and walks the windows', () => {
@@ -74,6 +88,7 @@ describe('epsinas sweep and select-weights', () => {
     [['--nan-threshold', '0'], /--nan-threshold is a fraction in \(0, 1\]/],
     [['--strategy', 'best'], /Allowed choices are reference, grid/],
     [['--metric', 'spearman'], /--metric spearman needs --accuracies FILE/],
+    [['--metric', 'spearman', '--accuracies', 'acc.csv'], /the agreement strategy uses no metric; use --strategy grid with --metric/],
     [['--strategy', 'reference', '--step', '0.5'], /integer exponents with step 1/],
   ])('select-weights %j is refused with a clear message', (args, message) => {
     const run = epsinas(['select-weights', ...args, ...FAST, '--db', join(dir, 'never.db')])

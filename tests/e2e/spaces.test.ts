@@ -14,6 +14,7 @@ import { chromiumPath } from './browser.ts'
 import { ensureRendererBuilt } from './build-renderer.ts'
 import { startWorld, type World } from './harness.ts'
 import { chartReady, openPage, screenshot, stateOf, until } from './steps.ts'
+import { DEFAULT_SELECTION_STRATEGY } from '../../src/shared/selection.ts'
 
 /** Six distinct architectures (width x depth), 3x32x32 input as CIFAR's: one file each. */
 const MODELS: Record<string, TinyOnnxOptions> = {
@@ -152,7 +153,7 @@ describe('a space of ONNX models in Chromium over the HTTP bridge', () => {
     expect(sweeps[0].job).toMatchObject({ state: 'done', error: null, done: 10 * ARCHS, config: { space: SPACE } })
     const chosen = page.getByTestId('chosen-pair')
     await chosen.waitFor()
-    const selection = await world.services.handlers['weights:select']({ jobId: sweeps[0].job.id, strategy: 'grid', bootstrap: 0 })
+    const selection = await world.services.handlers['weights:select']({ jobId: sweeps[0].job.id, strategy: DEFAULT_SELECTION_STRATEGY, bootstrap: 0 })
     expect(selection.chosen).not.toBeNull()
     expect(JSON.parse((await chosen.getAttribute('data-weights')) ?? 'null')).toEqual(selection.chosen?.weights)
     const heatmap = await chartReady(page, 'Sweep heatmap')

@@ -14,6 +14,7 @@ import { chromiumPath } from './browser.ts'
 import { ensureRendererBuilt } from './build-renderer.ts'
 import { startWorld, type World } from './harness.ts'
 import { chartReady, openPage, screenshot, stateOf, until } from './steps.ts'
+import { DEFAULT_SELECTION_STRATEGY } from '../../src/shared/selection.ts'
 
 const SAMPLE = { limit: 8, seed: 3 }
 const CONFIG: CompareRequest = { space: 'nb201', dataset: 'cifar10', input: 'grey', inputSeed: 0, batchSize: 16, weights: [1e-7, 1], engine: 'collapsed', backend: 'auto' }
@@ -164,7 +165,7 @@ describe('the workbench in Chromium over the HTTP bridge', () => {
     const chosen = page.getByTestId('chosen-pair')
     await chosen.waitFor({ timeout: 60_000 })
     const sweeps = await world.services.handlers['sweeps:list']()
-    const selection = await world.services.handlers['weights:select']({ jobId: sweeps[0].job.id, strategy: 'grid', bootstrap: 0 })
+    const selection = await world.services.handlers['weights:select']({ jobId: sweeps[0].job.id, strategy: DEFAULT_SELECTION_STRATEGY, bootstrap: 0 })
     expect(selection.chosen).not.toBeNull()
     expect(JSON.parse((await chosen.getAttribute('data-weights')) ?? 'null')).toEqual(selection.chosen?.weights)
     const heatmap = await chartReady(page, 'Sweep heatmap')

@@ -44,6 +44,7 @@ describe('openStore', () => {
         'space_accuracies',
         'space_archs',
         'space_costs',
+        'sweep_evaluations',
         'sweep_results',
       ])
     } finally {

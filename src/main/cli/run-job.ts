@@ -4,7 +4,7 @@ import type { ScoreStore } from '../store/index.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import { checkOutputFile } from './output-file.ts'
 import { createProgressBar, formatDuration } from './progress.ts'
-import { writeScores } from './score-output.ts'
+import { finishScoreJob } from './score-output.ts'
 
 /**
  * Runs a job in the foreground: progress bar on stderr, Ctrl-C pauses it (every finished score
@@ -28,12 +28,9 @@ export async function runJobInForeground(store: ScoreStore, jobId: string, optio
     process.off('SIGINT', onSigint)
   }
   process.stderr.write(`${describeOutcome(outcome, store.path)}\n`)
-  // The job's --out file, from the spec: a resume writes it too, with every architecture of the job.
+  // The job's ranking and --out file, from the spec: a resume writes it too, with every architecture of the job.
   const spec = parseJobSpec(jobId, outcome.job.spec)
-  if (spec.kind === 'score' && spec.out) {
-    await writeScores(spec.out, spec, outcome.summary)
-    process.stderr.write(`scores written to ${spec.out}\n`)
-  }
+  if (spec.kind === 'score') await finishScoreJob(store, spec, outcome.summary)
   return outcome
 }
 

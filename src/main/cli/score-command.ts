@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Command } from 'commander'
 import { checkInputInstalled } from '../data/index.ts'
@@ -11,6 +12,9 @@ import { checkOutputFile } from './output-file.ts'
 import { parseInteger } from './parse.ts'
 import { getSpace } from '../core/spaces/registry.ts'
 import { EpsinasError } from '../../shared/errors.ts'
+import { openBenchmarkStore } from '../store/benchmarks.ts'
+import { checkRankProxiesInstalled, DEFAULT_RANK_PROXIES, parseRankWith } from '../services/ranking.ts'
+import type { JobSpec } from '../jobs/job-spec.ts'
 
 interface ScoreOptions extends ScoringOptions {
   archs?: string
@@ -19,6 +23,7 @@ interface ScoreOptions extends ScoringOptions {
   seed: number
   weights?: string
   out?: string
+  rankWith?: string[]
 }
 
 /** `epsinas score`: scores architectures as a resumable job, with the cache, a progress bar and a summary. */
@@ -30,7 +35,8 @@ export function scoreCommand(): Command {
     .option('--limit <n>', 'score a seeded random sample of n architectures', parseInteger('--limit', 1))
     .option('--seed <s>', 'seed of the --limit sample', parseInteger('--seed', 0), 0)
     .option('--weights <w1,w2>', 'the two constant shared weights (default: the space default, 1e-7,1 for nb201)')
-    .option('--out <file>', 'write the scores to FILE.csv or FILE.json')
+    .option('--out <file>', 'write the scores to FILE.csv or FILE.json, each arch with its full-coverage rank (docs/ranking.md)')
+    .option('--rank-with <list>', `installed Suite-Zero proxies ranked with epsilon and parameters, comma-separated, or none (default: ${DEFAULT_RANK_PROXIES.join(',')} where installed)`, parseRankWith)
   return addScoringOptions(command).action(async (options: ScoreOptions) => {
     await runScore(options)
   })
@@ -44,14 +50,29 @@ function selection(options: ScoreOptions): ArchSelection {
   return { kind: 'all', db: options.db }
 }
 
+/** Throws BAD_ARGUMENT unless every proxy of --rank-with is installed in --db for the job's space and dataset; creates nothing. */
+function checkRankProxies(path: string, spec: JobSpec, names: readonly string[]): void {
+  if (names.length === 0) return
+  if (!existsSync(path)) throw new EpsinasError('BAD_ARGUMENT', `--rank-with: ${names.join(', ')} not installed: ${path} does not exist yet (see epsinas data)`)
+  const benchmarks = openBenchmarkStore(path, { readOnly: true })
+  try {
+    checkRankProxiesInstalled(benchmarks, spec.space, spec.dataset, names)
+  } finally {
+    benchmarks.close()
+  }
+}
+
 async function runScore(options: ScoreOptions): Promise<void> {
   // Everything the user typed is checked before the cache is opened or anything is computed.
   if (options.out) checkOutputFile('--out', options.out)
   const weights = options.weights === undefined ? getSpace(options.space).defaultWeights : parseWeightPair(options.weights)
   const archs = await selectArchs(options.space, selection(options), noteOnStderr)
   // The --out path is kept in the job, absolute, so `jobs resume` writes the same file from anywhere.
-  const spec = jobSpecOf('score', options, [weights], options.out ? { out: resolve(options.out) } : {})
+  const extra = { ...(options.out ? { out: resolve(options.out) } : {}), ...(options.rankWith !== undefined ? { rankWith: options.rankWith } : {}) }
+  const spec = jobSpecOf('score', options, [weights], extra)
   await checkInputInstalled(spec.input, spec.dataset)
+  // Named proxies must be installed before minutes of scoring, not found missing at the end.
+  if (options.rankWith !== undefined) checkRankProxies(options.db, spec, options.rankWith)
   const store = openStore(options.db)
   try {
     const jobId = createJob(store, spec, archs)

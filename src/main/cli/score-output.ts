@@ -4,10 +4,14 @@ import type { JobSpec } from '../jobs/job-spec.ts'
 import type { SpaceId } from '../../shared/types.ts'
 import { scoreKeyShape } from '../services/score-parameters.ts'
 import { getSpace } from '../core/spaces/registry.ts'
+import { EPSILON_SIGNAL, placementCounts } from '../core/ranking/full-coverage.ts'
+import type { ScoreStore } from '../store/index.ts'
+import { openBenchmarkStore, type BenchmarkStore } from '../store/benchmarks.ts'
+import { rankArchs, type ArchRanking } from '../services/ranking.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 
 const CSV_COLUMNS = [
-  'arch', 'hash', 'epsilon', 'nan_reason', 'source', 'canonical', 'ms',
+  'arch', 'hash', 'epsilon', 'rank', 'placed_by', 'nan_reason', 'source', 'canonical', 'ms',
   'space', 'dataset', 'classes', 'image_size', 'input', 'input_seed', 'batch_size', 'w_low', 'w_high', 'engine',
 ] as const
 
@@ -24,11 +28,56 @@ function moduleHash(space: SpaceId, arch: string): string | null {
 }
 
 /**
- * Writes the rows of the first (for a score job, only) weight pair as CSV (header + one line per
- * arch, empty epsilon for NaN) or as JSON, by extension. Rows of spaces with a benchmark key (NB101) also carry `hash`.
+ * The end of a score job (its runs and resumes): ranks every arch of the job (docs/ranking.md),
+ * prints the ranking's coverage and notes on stderr, and writes the job's --out file when it has one.
  */
-export async function writeScores(path: string, request: JobSpec, summary: ScorePairsSummary): Promise<void> {
-  const text = path.toLowerCase().endsWith('.json') ? toJson(request, summary) : toCsv(request, summary)
+export async function finishScoreJob(store: ScoreStore, request: JobSpec, summary: ScorePairsSummary): Promise<void> {
+  const ranking = rankScoreJob(store, request, summary)
+  process.stderr.write(`${describeRankCoverage(ranking)}\n${ranking.notes.map((note) => `note: ${note}\n`).join('')}`)
+  if (request.out) {
+    await writeScores(request.out, request, summary, ranking)
+    process.stderr.write(`scores written to ${request.out}\n`)
+  }
+}
+
+/** The full-coverage ranking of the job's rows: epsilon, parameters and the job's proxies installed in the same file. */
+function rankScoreJob(store: ScoreStore, request: JobSpec, summary: ScorePairsSummary): ArchRanking {
+  // The score cache is the file `epsinas data convert` fills too: its proxies are the installed ones.
+  const benchmarks = openBenchmarkStore(store.path, { readOnly: true })
+  try {
+    return rankRows(request, summary, benchmarks)
+  } finally {
+    benchmarks.close()
+  }
+}
+
+function rankRows(request: JobSpec, summary: ScorePairsSummary, benchmarks: BenchmarkStore | null): ArchRanking {
+  const rows = summary.pairs[0].rows
+  return rankArchs({
+    space: request.space,
+    dataset: request.dataset,
+    archs: rows.map((row) => row.arch),
+    epsilon: rows.map((row) => row.epsilon),
+    benchmarks,
+    rankWith: request.rankWith,
+  })
+}
+
+/** One line: how many archs epsilon placed, how many the other signals alone, how many nothing did. */
+export function describeRankCoverage(ranking: Pick<ArchRanking, 'placedBy' | 'aggregateOf'>): string {
+  const counts = placementCounts(ranking.placedBy)
+  const others = ranking.aggregateOf.length === 0 ? 'no other signal' : `the aggregate of ${ranking.aggregateOf.join(', ')}`
+  return `rank: ${counts.epsilon} ranked by epsilon, ${counts.aggregate} placed by ${others}, ${counts.none} unplaced (no signal, tied last)`
+}
+
+/**
+ * Writes the rows of the first (for a score job, only) weight pair as CSV (header + one line per
+ * arch, empty epsilon for NaN) or as JSON, by extension, each with its full-coverage rank and what
+ * placed it (without a ranking: by epsilon and parameters only). Rows of spaces with a benchmark key
+ * (NB101) also carry `hash`.
+ */
+export async function writeScores(path: string, request: JobSpec, summary: ScorePairsSummary, ranking: ArchRanking = rankRows(request, summary, null)): Promise<void> {
+  const text = path.toLowerCase().endsWith('.json') ? toJson(request, summary, ranking) : toCsv(request, summary, ranking)
   try {
     await writeFile(path, text)
   } catch (error) {
@@ -53,16 +102,18 @@ function keyFields(request: JobSpec, summary: ScorePairsSummary) {
   }
 }
 
-function toCsv(request: JobSpec, summary: ScorePairsSummary): string {
+function toCsv(request: JobSpec, summary: ScorePairsSummary, ranking: ArchRanking): string {
   const key = keyFields(request, summary)
   const columns = CSV_COLUMNS.filter((column) => column !== 'hash' || getSpace(request.space).hasBenchmarkKey)
   const lines = [columns.join(',')]
-  for (const row of summary.pairs[0].rows) {
+  for (const [i, row] of summary.pairs[0].rows.entries()) {
     const values: Record<CsvColumn, string | number> = {
       ...key,
       arch: row.arch,
       hash: moduleHash(request.space, row.arch) ?? '',
       epsilon: row.epsilon ?? '',
+      rank: ranking.rank[i],
+      placed_by: ranking.placedBy[i],
       nan_reason: row.nanReason ?? '',
       source: row.source,
       canonical: row.canonical ?? '',
@@ -78,7 +129,7 @@ function csvField(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
-function toJson(request: JobSpec, summary: ScorePairsSummary): string {
+function toJson(request: JobSpec, summary: ScorePairsSummary, ranking: ArchRanking): string {
   const { rows, weights: _weights, ...counts } = summary.pairs[0]
   const totals = { total: summary.archs.length, ...counts, cancelled: summary.cancelled, wallMs: summary.wallMs, engine: summary.engine, backendReason: summary.backendReason }
   const failed = summary.failed
@@ -86,10 +137,11 @@ function toJson(request: JobSpec, summary: ScorePairsSummary): string {
     {
       config: keyFields(request, summary),
       summary: { ...totals, failed: failed.length },
+      ranking: { signals: [EPSILON_SIGNAL, ...ranking.aggregateOf], placed: placementCounts(ranking.placedBy) },
       failed,
-      scores: rows.map((row) => {
+      scores: rows.map((row, i) => {
         const hash = moduleHash(request.space, row.arch)
-        return { arch: row.arch, ...(hash === null ? {} : { hash }), epsilon: row.epsilon, nan_reason: row.nanReason, source: row.source, canonical: row.canonical, ms: row.ms }
+        return { arch: row.arch, ...(hash === null ? {} : { hash }), epsilon: row.epsilon, rank: ranking.rank[i], placed_by: ranking.placedBy[i], nan_reason: row.nanReason, source: row.source, canonical: row.canonical, ms: row.ms }
       }),
     },
     null,

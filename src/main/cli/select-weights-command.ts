@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { Command, Option } from 'commander'
 import {
   bootstrapStability,
+  DEFAULT_SELECTION_STRATEGY,
   evaluateStrategies,
   explainSelection,
   formatEvaluation,
@@ -17,6 +18,7 @@ import {
   type SweepTable,
 } from '../core/weights/index.ts'
 import { sweepTable } from '../services/sweeps.ts'
+import { saveSweepEvaluation } from '../services/sweep-evaluations.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import { allArchs } from './arch-selection.ts'
 import { checkOutputFile } from './output-file.ts'
@@ -40,10 +42,10 @@ const REFERENCE_SEED = 21
 export function selectWeightsCommand(): Command {
   const command = new Command('select-weights')
     .description('choose the weight pair automatically from a sweep of a sample (NaN-aware)')
-    .addOption(new Option('--strategy <name>', STRATEGIES.map((s) => `${s.id}: ${s.description}`).join('; ')).choices(strategyIds()).default('grid'))
+    .addOption(new Option('--strategy <name>', STRATEGIES.map((s) => `${s.id}: ${s.description}`).join('; ')).choices(strategyIds()).default(DEFAULT_SELECTION_STRATEGY))
     .option('--evaluate', 'with --accuracies: run every strategy on the sweep and print each one\'s pair, coverage, Spearman, Kendall, full-coverage Spearman and regret')
     .option('--nan-threshold <f>', 'largest acceptable NaN fraction (exclusive), in (0, 1]', parseNumber('--nan-threshold'), 0.1)
-    .addOption(new Option('--metric <name>', 'with --accuracies: maximise this statistic among pairs under the threshold').choices(['spearman', 'kendall', 'spearman_top10', 'kendall_top10', 'top10_top10', 'top64_top5']))
+    .addOption(new Option('--metric <name>', 'with --accuracies and --strategy grid: maximise this statistic among pairs under the threshold').choices(['spearman', 'kendall', 'spearman_top10', 'kendall_top10', 'top10_top10', 'top64_top5']))
     .option('--bootstrap <n>', 'bootstrap resamples for the stability figure (0: none)', parseInteger('--bootstrap', 0), 200)
     .option('--json <file>', 'also write the answer as JSON')
   return addSweepOptions(command, '-7..0').action(async (options: SelectOptions) => {
@@ -148,6 +150,7 @@ async function runEvaluation(options: SelectOptions): Promise<void> {
     store.close()
   }
   const evaluation = evaluateStrategies(table, STRATEGIES, { nanThreshold: options.nanThreshold })
+  saveSweepEvaluation(options.db, jobId, table, evaluation, options.nanThreshold)
   const seconds = (performance.now() - started) / 1000
   process.stdout.write(`${formatEvaluation(evaluation)}\n(${evaluation.archs} archs with accuracies, NaN threshold ${options.nanThreshold}, job ${jobId}, ${seconds.toFixed(1)} s)\n`)
   if (options.json) await writeJson(options.json, { ...evaluation, nan_threshold: options.nanThreshold, job: jobId, seconds })

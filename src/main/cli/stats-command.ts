@@ -7,11 +7,13 @@ import { joinScoresWithAccuracies, readAccuraciesFile, readScoresFile } from '..
 import { defaultDatabasePath } from '../services/paths.ts'
 import type { AccuracySplit } from '../benchmarks/accuracy-tables.ts'
 import { spaceBenchmarkData } from '../benchmarks/space-data/index.ts'
-import { benchmarkKey, SUITE_ZERO_ACCURACY } from '../benchmarks/installed-accuracies.ts'
-import { listProxies, openBenchmarkStore, proxyScores } from '../store/benchmarks.ts'
+import { openBenchmarkStore, type BenchmarkStore } from '../store/benchmarks.ts'
+import { checkRankProxiesInstalled, DEFAULT_RANK_PROXIES, installedProxyColumns, parseRankWith, rankArchs, type ArchRanking } from '../services/ranking.ts'
+import { EPSILON_SIGNAL, placementCounts } from '../core/ranking/full-coverage.ts'
 import type { DatasetId, SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import { checkOutputFile } from './output-file.ts'
+import { describeRankCoverage } from './score-output.ts'
 
 /** The datasets installed accuracies exist for: the image datasets, and PTB / WikiText-2 for NB-NLP. */
 type StatsDataset = DatasetId | 'wikitext-2'
@@ -26,6 +28,7 @@ interface StatsOptions {
   /** Default: test when the benchmark's trained accuracies are installed, else what is (Suite-Zero: valid). */
   split?: AccuracySplit
   json?: string
+  rankWith?: string[]
 }
 
 /** `epsinas stats`: the statistics of metric.md section 5 for a scores file against an accuracies file. */
@@ -41,6 +44,7 @@ export function statsCommand(): Command {
       new Option('--split <split>', 'installed accuracy: final test or validation, as epsinas defines them (default: test, or validation where only NAS-Bench-Suite-Zero is installed)').choices(['test', 'valid']),
     )
     .option('--json <file>', 'also write the statistics as JSON')
+    .option('--rank-with <list>', `proxies of the full-coverage rank besides epsilon and parameters, comma-separated, or none (default: ${DEFAULT_RANK_PROXIES.join(',')} where installed; docs/ranking.md)`, parseRankWith)
     .action(async (options: StatsOptions) => {
       await runStats(options)
     })
@@ -65,18 +69,33 @@ async function runStats(options: StatsOptions): Promise<void> {
   // Installed NB-NLP targets are losses: lower is better (metric.md section 5).
   const statsOptions = { lowerIsBetter: target.lowerIsBetter }
   const notes: string[] = target.note === null ? [] : [target.note]
-  const proxies = existsSync(options.db) ? proxiesOrNote(options, dataset, joined.archs, notes) : []
+  const benchmarks = existsSync(options.db) ? benchmarksOrNote(options.db, notes) : null
+  let proxies: Array<{ name: string; scores: Array<number | null> }>
+  let ranking: ArchRanking
+  try {
+    if (options.rankWith !== undefined && options.rankWith.length > 0) checkRankWith(options.rankWith, options, dataset, benchmarks)
+    proxies = benchmarks ? proxiesOrNote(benchmarks, options.space, dataset, joined.archs, notes) : []
+    ranking = rankEveryScoredArch(options, dataset, scores, benchmarks)
+  } finally {
+    benchmarks?.close()
+  }
+  notes.push(...ranking.notes)
   const like = proxies.length > 0 ? compareOnCommonArchs([{ name: 'epsilon', scores: joined.scores }, ...proxies], joined.accuracies, statsOptions) : null
   const stats = like?.rows[0].own ?? statsWithIntervals(joined.scores, joined.accuracies, statsOptions)
+  // Rank 1 is the best: its negation is a score where higher is better, every joined arch finite.
+  const rankOf = new Map([...scores.keys()].map((arch, i) => [arch, -ranking.rank[i]]))
+  const fullCoverage = statsWithIntervals(joined.archs.map((arch) => rankOf.get(arch) ?? null), joined.accuracies, statsOptions)
   const coverage = { scored: scores.size, nan: [...scores.values()].filter((s) => s === null || !Number.isFinite(s)).length, joined: joined.archs.length }
   if (joined.onlyInScores > 0) notes.push(`${joined.onlyInScores} scored architectures have no accuracy and are left out`)
   if (joined.onlyInAccuracies > 0) notes.push(`${joined.onlyInAccuracies} architectures with an accuracy have no score`)
   const coverageLine = `coverage: ${coverage.scored} scored, ${coverage.nan} NaN, ${coverage.joined} joined with accuracies`
   const proxyTable = like ? `\n${formatProxyTable(like, joined.archs.length)}\n` : ''
-  process.stdout.write(`${coverageLine}\n${formatStatsTable(stats)}\n${proxyTable}${notes.map((note) => `note: ${note}\n`).join('')}`)
+  const rankTable = `${describeRankCoverage(ranking)}\n${formatFullCoverageTable(stats, fullCoverage)}\n`
+  process.stdout.write(`${coverageLine}\n${formatStatsTable(stats)}\n${rankTable}${proxyTable}${notes.map((note) => `note: ${note}\n`).join('')}`)
   if (options.json) {
+    const rankJson = { ...fullCoverage, signals: [EPSILON_SIGNAL, ...ranking.aggregateOf], placed: placementCounts(ranking.placedBy) }
     try {
-      await writeFile(options.json, `${JSON.stringify({ ...stats, coverage, proxies: like }, null, 1)}\n`)
+      await writeFile(options.json, `${JSON.stringify({ ...stats, coverage, fullCoverage: rankJson, proxies: like }, null, 1)}\n`)
     } catch (error) {
       throw new EpsinasError('BAD_FILE', `cannot write ${options.json}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
     }
@@ -99,10 +118,24 @@ function installed(options: StatsOptions, dataset: StatsDataset, archs: Iterable
   }
 }
 
-/** The installed proxies; they only add a table, so a --db that cannot give them (another application's file, stale tables) is a note, not a failure. */
-function proxiesOrNote(options: StatsOptions, dataset: StatsDataset, archs: readonly string[], notes: string[]): Array<{ name: string; scores: Array<number | null> }> {
+/**
+ * The benchmark tables of --db for the proxies and the ranking; they only add to the statistics, so
+ * a --db that cannot give them (another application's file) is a note, not a failure.
+ */
+function benchmarksOrNote(db: string, notes: string[]): BenchmarkStore | null {
   try {
-    return installedProxies(options, dataset, archs)
+    return openBenchmarkStore(db, { readOnly: true })
+  } catch (error) {
+    if (!(error instanceof EpsinasError)) throw error
+    notes.push(`other proxies not compared: ${error.message}`)
+    return null
+  }
+}
+
+/** Every installed Suite-Zero proxy aligned with `archs` (null: NaN or not scored); stale tables are a note. */
+function proxiesOrNote(benchmarks: BenchmarkStore, space: SpaceId, dataset: StatsDataset, archs: readonly string[], notes: string[]): Array<{ name: string; scores: Array<number | null> }> {
+  try {
+    return installedProxyColumns(benchmarks, space, dataset, archs).map(({ name, values }) => ({ name, scores: [...values] }))
   } catch (error) {
     if (!(error instanceof EpsinasError)) throw error
     notes.push(`other proxies not compared: ${error.message}`)
@@ -110,25 +143,23 @@ function proxiesOrNote(options: StatsOptions, dataset: StatsDataset, archs: read
   }
 }
 
+/** Proxies named with --rank-with must be installed: a name typed wrong is an error, not a quieter ranking. */
+function checkRankWith(names: readonly string[], options: StatsOptions, dataset: StatsDataset, benchmarks: BenchmarkStore | null): void {
+  if (benchmarks === null) throw new EpsinasError('BAD_ARGUMENT', `--rank-with: ${names.join(', ')} not installed: no benchmark tables in ${options.db} (see epsinas data)`)
+  checkRankProxiesInstalled(benchmarks, options.space, dataset, names)
+}
+
 /**
- * Suite-Zero's proxies installed in --db for the space and dataset, aligned with `archs` (null:
- * NaN or not scored by that proxy); none when nothing is installed. Keyed like the accuracies,
- * by the space's benchmark key (NB101: module hash).
+ * The full-coverage ranking of every arch of the scores file, by the rule `score` writes in its
+ * `rank` column (docs/ranking.md): so a file written by `score` with the same --rank-with gets the
+ * same ranks, and any other scores file gets them too.
  */
-function installedProxies(options: StatsOptions, dataset: StatsDataset, archs: readonly string[]): Array<{ name: string; scores: Array<number | null> }> {
-  const store = openBenchmarkStore(options.db, { readOnly: true })
-  try {
-    const toKey = benchmarkKey(options.space)
-    const keys = archs.map(toKey)
-    return listProxies(store, options.space, dataset)
-      .filter((name) => name !== SUITE_ZERO_ACCURACY)
-      .map((name) => {
-        const values = proxyScores(store, options.space, dataset, name)
-        return { name, scores: keys.map((key) => values.get(key) ?? null) }
-      })
-  } finally {
-    store.close()
-  }
+function rankEveryScoredArch(options: StatsOptions, dataset: StatsDataset, scores: ReadonlyMap<string, number | null>, benchmarks: BenchmarkStore | null): ArchRanking {
+  const space = getSpace(options.space)
+  // WikiText-2 is not a dataset recepies are built for; its vocabulary changes only the embedding
+  // and decoder, the same in every recepie, so PTB's counts order them alike.
+  const networkDataset = (space.datasets as readonly string[]).includes(dataset) ? (dataset as DatasetId) : space.datasets[0]
+  return rankArchs({ space: options.space, dataset: networkDataset, archs: [...scores.keys()], epsilon: [...scores.values()], benchmarks, rankWith: options.rankWith })
 }
 
 const ROWS: ReadonlyArray<[keyof EpsilonStats, string, number]> = [
@@ -157,13 +188,31 @@ export function formatStatsTable(stats: StatsWithIntervals): string {
 /** Every proxy on the shared archs, then on its own coverage: n, Spearman and Kendall with their intervals. */
 function formatProxyTable(like: { commonArchs: number; rows: readonly ProxyComparison[] }, joined: number): string {
   const level = Math.round((like.rows[0]?.own.intervals.level ?? 0.95) * 100)
-  const cell = (value: number | null, interval: [number, number] | null): string => (value === null ? 'n/a' : `${value.toFixed(3)}${interval ? ` ${formatInterval(interval)}` : ''}`)
-  const columns = (stats: StatsWithIntervals): string[] => [String(stats.n), cell(stats.spearman, stats.intervals.spearman), cell(stats.kendall, stats.intervals.kendall)]
+  const columns = (stats: StatsWithIntervals): string[] => [String(stats.n), formatCell(stats.spearman, stats.intervals.spearman), formatCell(stats.kendall, stats.intervals.kendall)]
   const header = ['proxy', 'n same', `Spearman same (${level}% CI)`, `Kendall same (${level}% CI)`, 'n own', `Spearman own (${level}% CI)`, `Kendall own (${level}% CI)`]
-  const table = [header, ...like.rows.map((row) => [row.proxy, ...columns(row.common), ...columns(row.own)])]
-  const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)))
   const title = `proxies on the same ${like.commonArchs} of ${joined} architectures (epsilon, the accuracy and every proxy finite) and on their own coverage:`
-  return [title, ...table.map((row) => row.map((text, c) => text.padEnd(widths[c])).join('  ').trimEnd())].join('\n')
+  return [title, alignColumns([header, ...like.rows.map((row) => [row.proxy, ...columns(row.common), ...columns(row.own)])])].join('\n')
+}
+
+/** Spearman and Kendall of epsilon over its non-NaN archs beside those of the full-coverage rank over every joined arch. */
+function formatFullCoverageTable(nonNaN: StatsWithIntervals, full: StatsWithIntervals): string {
+  const level = Math.round(nonNaN.intervals.level * 100)
+  return alignColumns([
+    ['', `epsilon non-NaN, n ${nonNaN.n} (${level}% CI)`, `full-coverage rank, n ${full.n} (${level}% CI)`],
+    ['Spearman rho', formatCell(nonNaN.spearman, nonNaN.intervals.spearman), formatCell(full.spearman, full.intervals.spearman)],
+    ['Kendall tau-b', formatCell(nonNaN.kendall, nonNaN.intervals.kendall), formatCell(full.kendall, full.intervals.kendall)],
+  ])
+}
+
+/** A statistic and its interval, `n/a` when undefined. */
+function formatCell(value: number | null, interval: [number, number] | null): string {
+  return value === null ? 'n/a' : `${value.toFixed(3)}${interval ? ` ${formatInterval(interval)}` : ''}`
+}
+
+/** Rows of cells padded into columns two spaces apart. */
+function alignColumns(table: readonly string[][]): string {
+  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)))
+  return table.map((row) => row.map((text, c) => text.padEnd(widths[c])).join('  ').trimEnd()).join('\n')
 }
 
 function formatInterval([low, high]: [number, number]): string {

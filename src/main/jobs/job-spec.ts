@@ -13,6 +13,8 @@ export interface JobSpec extends Omit<JobConfigView, 'workers'> {
   accuracies?: string
   /** For score jobs started with --out: the scores file (absolute path), written again by every run of the job, resumes included. */
   out?: string
+  /** For score jobs: the proxies ranked with epsilon and parameters (--rank-with; [] for none); unset: the default set (docs/ranking.md). */
+  rankWith?: string[]
 }
 
 /** Reads a stored spec back; a spec this build cannot understand is an error naming the job. */

@@ -4,6 +4,11 @@ import type { JobSpec } from '../jobs/job-spec.ts'
 import { parseJobSpec } from '../jobs/job-spec.ts'
 import type { ScoreStore } from '../store/index.ts'
 import { EpsinasError } from '../../shared/errors.ts'
+import { archParameterCounts } from './arch-parameters.ts'
+import { DEFAULT_RANK_PROXIES, installedProxyColumns } from './ranking.ts'
+import { openBenchmarkStore, type BenchmarkStore } from '../store/benchmarks.ts'
+import type { RankSignal } from '../core/ranking/full-coverage.ts'
+import type { DatasetId, SpaceId } from '../../shared/types.ts'
 import { readAccuraciesFile } from './score-files.ts'
 import { cacheArchs } from './scoring.ts'
 import { getSpace } from '../core/spaces/registry.ts'
@@ -41,7 +46,28 @@ export async function sweepTable(store: ScoreStore, jobId: string): Promise<Swee
     const pair: ExponentPair = { low: result.exponents[0], high: result.exponents[1] }
     return { pair, epsilon: archs.map((arch) => scores.get(names.get(arch) as string)?.epsilon ?? null) }
   })
-  if (!spec.accuracies) return { archs, pairs }
+  // Null where an arch cannot be counted (an imported file that no longer parses): the table keeps its scores.
+  const { counts: parameters } = await archParameterCounts(spec.space, spec.dataset, archs)
+  const proxies = installedRankProxies(store, spec.space, spec.dataset, archs)
+  if (!spec.accuracies) return { archs, pairs, parameters, proxies }
   const accuracies = await readAccuraciesFile(spec.accuracies, { normalizeArch: (arch) => normalizeArch(spec.space, arch) })
-  return { archs, pairs, accuracies: archs.map((arch) => accuracies.get(arch) ?? null) }
+  return { archs, pairs, accuracies: archs.map((arch) => accuracies.get(arch) ?? null), parameters, proxies }
+}
+
+/**
+ * The full-coverage ranking's default proxies (DEFAULT_RANK_PROXIES) installed beside the cache,
+ * as `score` ranks with them; none when the benchmark tables cannot be read (e.g. out of date):
+ * the choice of a pair never depends on them.
+ */
+function installedRankProxies(store: ScoreStore, space: SpaceId, dataset: DatasetId, archs: readonly string[]): RankSignal[] {
+  let benchmarks: BenchmarkStore | null = null
+  try {
+    benchmarks = openBenchmarkStore(store.path, { readOnly: true })
+    return installedProxyColumns(benchmarks, space, dataset, archs, DEFAULT_RANK_PROXIES)
+  } catch (error) {
+    if (error instanceof EpsinasError) return []
+    throw error
+  } finally {
+    benchmarks?.close()
+  }
 }

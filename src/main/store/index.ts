@@ -3,3 +3,4 @@ export { LATEST_VERSION, MIGRATIONS, migrate, type Migration } from './migration
 export type { ConfigSummary, ScoreConfigKey, ScoreStore, StoredScore } from './types.ts'
 export { JobStore, type JobFailure, type JobKind, type JobRecord, type JobState, type SweepResultRow } from './jobs.ts'
 export * from './benchmarks.ts'
+export { SweepEvaluationStore, type SweepEvaluationRecord } from './sweep-evaluations.ts'

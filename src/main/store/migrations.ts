@@ -307,6 +307,29 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE nb201_accuracies;
     `,
   },
+  {
+    version: 7,
+    description: 'sweep evaluations: the evaluation harness\'s judgement of every selection strategy, kept with its sweep',
+    sql: `
+      -- What select-weights --evaluate and weights:select computed for a sweep with accuracies, so
+      -- the Weights page shows it again without recomputing. One row per sweep job and NaN
+      -- threshold; it is served only while inputs and harness still match, else replaced.
+      -- accuracies: the file the sweep names (for people). inputs: SHA-256 of everything the
+      -- harness read (archs, every pair's scores, the accuracies as joined, parameter counts),
+      -- so new accuracies, or scores added by resuming the sweep, invalidate it. harness: the
+      -- strategies judged and the harness revision. evaluation: the harness's JSON.
+      CREATE TABLE sweep_evaluations (
+        job_id         TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        nan_threshold  REAL NOT NULL,
+        accuracies     TEXT NOT NULL,
+        inputs         TEXT NOT NULL,
+        harness        TEXT NOT NULL,
+        evaluation     TEXT NOT NULL,
+        evaluated_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (job_id, nan_threshold)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]
 
 /** The schema version this build writes; a file above it comes from a newer app. */

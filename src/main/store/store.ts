@@ -3,6 +3,7 @@ import { EpsinasError } from '../../shared/errors.ts'
 import type { NanReason } from '../../shared/types.ts'
 import { JobStore } from './jobs.ts'
 import { oneLine, openCacheFile } from './sqlite.ts'
+import { SweepEvaluationStore } from './sweep-evaluations.ts'
 import type { ConfigSummary, ScoreConfigKey, ScoreStore, StoredScore } from './types.ts'
 import { checkConfigKey, checkScores } from './validate.ts'
 
@@ -52,12 +53,14 @@ class SqliteScoreStore implements ScoreStore {
   private readonly insertScore: Database.Statement
   private readonly selectScores: Database.Statement<[number], ScoreRow>
   readonly jobs: JobStore
+  readonly evaluations: SweepEvaluationStore
 
   constructor(
     readonly path: string,
     private readonly db: Database.Database,
   ) {
     this.jobs = new JobStore(db, (doing, fn) => this.guard(doing, fn))
+    this.evaluations = new SweepEvaluationStore(db, (doing, fn) => this.guard(doing, fn))
     this.findConfig = db.prepare<unknown[], number>(`SELECT id FROM score_configs WHERE ${KEY_WHERE}`).pluck()
     this.insertConfig = db.prepare(
       `INSERT OR IGNORE INTO score_configs

@@ -1,5 +1,6 @@
 import type { NanReason } from '../../shared/types.ts'
 import type { JobStore } from './jobs.ts'
+import type { SweepEvaluationStore } from './sweep-evaluations.ts'
 
 /**
  * Everything that changes a score except the architecture: one row of `score_configs`.
@@ -59,6 +60,8 @@ export interface ScoreStore {
   putBatch(entries: ReadonlyArray<{ configId: number; scores: readonly StoredScore[] }>): void
   /** The durable job queue kept in the same file. */
   readonly jobs: JobStore
+  /** The evaluation harness's results kept with their sweep jobs. */
+  readonly evaluations: SweepEvaluationStore
   /** Every cached score of the config, ordered by arch. */
   scoresFor(configId: number): StoredScore[]
   /** Number of cached scores of one config, or of all configs when `configId` is omitted. */

@@ -50,12 +50,12 @@ function plateauTable(): SweepTable {
 }
 
 describe('strategy list', () => {
-  test('should list reference, grid and plateau, and refuse an unknown id by name', () => {
-    expect(strategyIds()).toEqual(['reference', 'grid', 'plateau'])
+  test('should list reference, grid, plateau and agreement, and refuse an unknown id by name', () => {
+    expect(strategyIds()).toEqual(['reference', 'grid', 'plateau', 'agreement'])
     expect(STRATEGIES.every((s) => s.description.length > 0 && !s.description.includes('\n'))).toBe(true)
     expect(getStrategy('plateau').id).toBe('plateau')
     expect(() => getStrategy('best')).toThrow(EpsinasError)
-    expect(() => getStrategy('best')).toThrow("unknown selection strategy 'best' (choices: reference, grid, plateau)")
+    expect(() => getStrategy('best')).toThrow("unknown selection strategy 'best' (choices: reference, grid, plateau, agreement)")
   })
 
   test('grid and reference behind the interface choose as before', () => {
@@ -126,9 +126,12 @@ describe('evaluateStrategies', () => {
     expect(byId.grid.regret).toBeCloseTo(2, 12)
     expect(byId.reference.chosen?.pair).toEqual({ low: -3, high: 0 })
     const lines = formatEvaluation(evaluation).split('\n')
-    expect(lines[0].split(/\s+/)).toEqual(['strategy', 'pair', 'coverage', 'spearman', 'kendall', 'full_nan_last', 'full_nan_first', 'regret'])
-    expect(lines[3].split(/\s+/)).toEqual(['plateau', '1e-2,1e0', '1.000', '1.000', '1.000', '1.000', '1.000', '0.000'])
-    expect(lines[4].split(/\s+/)[0]).toBe('(grid')
+    expect(lines[0].split(/\s+/)).toEqual(['strategy', 'pair', 'coverage', 'spearman', 'kendall', 'full_rank', 'full_nan_last', 'full_nan_first', 'regret'])
+    expect(lines[3].split(/\s+/)).toEqual(['plateau', '1e-2,1e0', '1.000', '1.000', '1.000', 'n/a', '1.000', '1.000', '0.000'])
+    // No parameter counts in this table: agreement falls back to the plateau's pair and says so.
+    expect(lines[4].split(/\s+/)).toEqual(['agreement', '1e-2,1e0', '1.000', '1.000', '1.000', 'n/a', '1.000', '1.000', '0.000'])
+    expect(byId.agreement.evidence).toMatch(/^the sweep has no parameter counts, so this is the plateau strategy's choice: it is the centre/)
+    expect(lines[5].split(/\s+/)[0]).toBe('(grid')
   })
 
   test('should show what a NaN pattern that removes the best archs hides: coverage and both full-coverage placements', () => {
@@ -140,6 +143,17 @@ describe('evaluateStrategies', () => {
     // scipy.stats.spearmanr with the NaN archs tied below every score / above every score
     expect(q.spearmanNanLast).toBeCloseTo(-0.3006361283785259, 12)
     expect(q.spearmanNanFirst).toBeCloseTo(0.9878044218151566, 12)
+    // No other signal: no full-coverage ranking to judge.
+    expect(q.spearmanFull).toBeNull()
+  })
+
+  test('should judge the full-coverage ranking: a parameter count that knows the NaN archs places them', () => {
+    const accuracies = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    const parameters = { name: 'parameters', values: accuracies }
+    const q = pairQuality({ low: -7, high: 0 }, [0, 1, 2, 3, 4, 5, 6, null, null, null], accuracies, [parameters])
+    // Arch 6 averages log(7/7) and log(7/10) = -0.178; arch 7 has only log(8/10) = -0.223: the two
+    // swap and everything else is in order, so Spearman = 1 - 6 * 2 / (10 * 99).
+    expect(q.spearmanFull).toBeCloseTo(1 - 12 / 990, 12)
   })
 
   test('should report a strategy that cannot read the sweep as not applicable and judge the others', () => {

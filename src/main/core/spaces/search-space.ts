@@ -4,6 +4,7 @@
  * Pure, like the rest of core/: whatever needs the benchmark tables sits in benchmarks/space-data.
  */
 import type { Graph } from '../ir/graph.ts'
+import { countParameters } from '../ir/parameters.ts'
 import { DATASETS, type DatasetId, type WeightPair } from '../../../shared/types.ts'
 import { EpsinasError } from '../../../shared/errors.ts'
 
@@ -62,6 +63,12 @@ export interface SpaceDefinition<Arch> {
    * (an imported file's stem names whatever file holds it now: the key adds its content hash).
    */
   cacheArch?(arch: Arch): string
+  /**
+   * The parameter count of the arch's trained model when the network `buildNetwork` gives is not
+   * that model (NB101 scores a 1-output classifier, the benchmark trained 10; NB-NLP's network is
+   * unrolled over time and stops before the decoder); absent: the literal network's countParameters.
+   */
+  parameterCount?(arch: Arch, dataset: DatasetId): number
 }
 
 /** An image of `dataset` as NAS-Bench-201 fixes it: 3 channels of imageSize x imageSize (0 x 0 for text). */
@@ -102,11 +109,22 @@ export interface SearchSpace {
   readonly hasCacheArch: boolean
   /** The name of `arch` (any written form) in the score cache: its normal form unless the space says otherwise. */
   cacheArch(arch: string): string
+  /**
+   * The number of trainable parameters of the arch's full-width network on `dataset` (PyTorch's
+   * count: conv weights, BatchNorm gamma and beta, linear weights and biases). Label-free: every
+   * arch has one, so selection and ranking can lean on it where epsilon says nothing.
+   */
+  parameterCount(arch: string, dataset: DatasetId): number
 }
+
+/** Parameter counts each space remembers (about 100 bytes each) before it starts again. */
+const PARAMETER_COUNTS_KEPT = 100_000
 
 /** Erases a definition's arch type: the one way a definition becomes a SearchSpace (built-in or not). */
 export function defineSpace<Arch>(definition: SpaceDefinition<Arch>): SearchSpace {
   const d = definition
+  // Building a network takes about 1 ms; every sweep table and ranking asks again for the same archs.
+  const parameterCounts = new Map<string, number>()
   const checkDataset = (dataset: DatasetId): void => {
     if (!d.datasets.includes(dataset)) {
       throw new EpsinasError('BAD_ARGUMENT', `search space ${d.id} is defined on ${d.datasets.join(', ')} only (got --dataset ${dataset})`)
@@ -145,6 +163,19 @@ export function defineSpace<Arch>(definition: SpaceDefinition<Arch>): SearchSpac
     cacheArch(arch: string): string {
       const parsed = d.parse(arch)
       return d.cacheArch ? d.cacheArch(parsed) : d.format(parsed)
+    },
+    parameterCount(arch: string, dataset: DatasetId): number {
+      checkDataset(dataset)
+      const parsed = d.parse(arch)
+      // Keyed like the score cache: an imported file's name includes its content hash.
+      const key = `${dataset}\0${d.cacheArch ? d.cacheArch(parsed) : d.format(parsed)}`
+      const known = parameterCounts.get(key)
+      if (known !== undefined) return known
+      // Batch 1: the count does not depend on the batch, and the builder allocates no tensors.
+      const count = d.parameterCount ? d.parameterCount(parsed, dataset) : countParameters(d.buildNetwork(parsed, { dataset, batchSize: 1, form: 'literal' }))
+      if (parameterCounts.size >= PARAMETER_COUNTS_KEPT) parameterCounts.clear()
+      parameterCounts.set(key, count)
+      return count
     },
   })
 }

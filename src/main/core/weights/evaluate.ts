@@ -1,4 +1,6 @@
 import { EpsinasError } from '../../../shared/errors.ts'
+import { signalsAgreeingWithEpsilon } from '../ranking/agreeing-signals.ts'
+import { rankEveryArch, EPSILON_SIGNAL, type RankSignal } from '../ranking/full-coverage.ts'
 import { kendallTauB, spearman } from '../stats/index.ts'
 import type { ExponentPair } from './grid.ts'
 import type { SweepTable } from './selection.ts'
@@ -7,7 +9,8 @@ import type { SelectionStrategy, StrategyOptions } from './strategies/index.ts'
 /**
  * The evaluation harness: every strategy run on a sweep whose accuracies are known, judged by
  * what the user would get (issue 13). Only the archs with an accuracy take part; the strategies
- * see the scores of those archs and never the accuracies (the grid's --metric oracle is not run).
+ * see the scores (and parameter counts) of those archs and never the accuracies (the grid's
+ * --metric oracle is not run).
  */
 
 /** Ranking quality of one pair over the labelled archs. */
@@ -18,9 +21,15 @@ export interface PairQuality {
   /** Over the non-NaN archs; null below 2 of them or with a constant variable. */
   spearman: number | null
   kendall: number | null
+  /**
+   * Over every labelled arch, of the full-coverage ranking (core/ranking: epsilon, the parameter
+   * counts and the installed proxies the table carries; NaN archs placed by the others), what
+   * `score --out` writes as `rank`; null when the table carries no signal besides epsilon.
+   */
+  spearmanFull: number | null
   /** Over every labelled arch: NaN archs tied below the lowest score ... */
   spearmanNanLast: number | null
-  /** ... or tied above the highest. Both are reported until a placement rule exists. */
+  /** ... or tied above the highest: the two bounds of what any placement of a tied NaN group gives. */
   spearmanNanFirst: number | null
 }
 
@@ -42,14 +51,19 @@ export interface Evaluation {
   strategies: StrategyEvaluation[]
   /** Every pair of the sweep, in the sweep's order. */
   pairs: PairQuality[]
+  /** The signals of the full-coverage ranking besides epsilon (e.g. parameters, synflow, jacov). */
+  rankedWith: string[]
 }
 
 function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null
 }
 
-/** Quality of one pair's scores against the accuracies (aligned arrays, no null accuracy). */
-export function pairQuality(pair: ExponentPair, scores: ReadonlyArray<number | null>, accuracies: readonly number[]): PairQuality {
+/**
+ * Quality of one pair's scores against the accuracies (aligned arrays, no null accuracy); `others`
+ * are the label-free signals the full-coverage ranking adds to epsilon, aligned the same way.
+ */
+export function pairQuality(pair: ExponentPair, scores: ReadonlyArray<number | null>, accuracies: readonly number[], others: readonly RankSignal[] = []): PairQuality {
   const x: number[] = []
   const y: number[] = []
   scores.forEach((s, i) => {
@@ -69,9 +83,16 @@ export function pairQuality(pair: ExponentPair, scores: ReadonlyArray<number | n
     coverage: accuracies.length === 0 ? 0 : x.length / accuracies.length,
     spearman: finiteOrNull(spearman(x, y)),
     kendall: x.length >= 2 ? finiteOrNull(kendallTauB(x, y)) : null,
+    spearmanFull: others.length > 0 && accuracies.length >= 2 ? fullCoverageSpearman(scores, others, accuracies) : null,
     spearmanNanLast: full ? finiteOrNull(spearman(placed(low), accuracies)) : null,
     spearmanNanFirst: full ? finiteOrNull(spearman(placed(high), accuracies)) : null,
   }
+}
+
+/** Spearman over every arch of the ranking `score --out` writes: epsilon and the signals that agree with it. */
+function fullCoverageSpearman(scores: ReadonlyArray<number | null>, others: readonly RankSignal[], accuracies: readonly number[]): number | null {
+  const { kept } = signalsAgreeingWithEpsilon([{ name: EPSILON_SIGNAL, values: scores }, ...others])
+  return finiteOrNull(spearman(rankEveryArch(kept, scores.length).rank.map((r) => -r), accuracies))
 }
 
 /** Runs every strategy on the labelled archs of the sweep and judges the pairs they choose. */
@@ -84,8 +105,14 @@ export function evaluateStrategies(table: SweepTable, strategies: readonly Selec
   const judged: SweepTable = {
     archs: labelled.map((i) => table.archs[i]),
     pairs: table.pairs.map(({ pair, epsilon }) => ({ pair, epsilon: labelled.map((i) => epsilon[i]) })),
+    // Label-free like the scores: the agreement strategy ranks the pairs against them.
+    ...(table.parameters ? { parameters: labelled.map((i) => (table.parameters as ReadonlyArray<number | null>)[i]) } : {}),
   }
-  const pairs = judged.pairs.map(({ pair, epsilon }) => pairQuality(pair, epsilon, labels))
+  const others: RankSignal[] = [
+    ...(judged.parameters ? [{ name: 'parameters', values: judged.parameters }] : []),
+    ...(table.proxies ?? []).map(({ name, values }) => ({ name, values: labelled.map((i) => values[i]) })),
+  ]
+  const pairs = judged.pairs.map(({ pair, epsilon }) => pairQuality(pair, epsilon, labels, others))
   const best = pairs.reduce<PairQuality | null>((top, q) => (q.spearman !== null && (top === null || (top.spearman as number) < q.spearman) ? q : top), null)
   const results = strategies.map((strategy): StrategyEvaluation => {
     let selection
@@ -101,7 +128,7 @@ export function evaluateStrategies(table: SweepTable, strategies: readonly Selec
     const regret = best?.spearman != null && chosen?.spearman != null ? best.spearman - chosen.spearman : null
     return { strategy: strategy.id, chosen, regret, evidence: selection.evidence ?? null }
   })
-  return { archs: labelled.length, best, strategies: results, pairs }
+  return { archs: labelled.length, best, strategies: results, pairs, rankedWith: others.map((signal) => signal.name) }
 }
 
 function cell(x: number | null, digits = 3): string {
@@ -110,13 +137,14 @@ function cell(x: number | null, digits = 3): string {
 
 /** The evaluation as a text table, one row per strategy and a last row for the grid's best pair. */
 export function formatEvaluation(evaluation: Evaluation): string {
-  const header = ['strategy', 'pair', 'coverage', 'spearman', 'kendall', 'full_nan_last', 'full_nan_first', 'regret']
+  const header = ['strategy', 'pair', 'coverage', 'spearman', 'kendall', 'full_rank', 'full_nan_last', 'full_nan_first', 'regret']
   const row = (name: string, q: PairQuality | null, regret: string): string[] => [
     name,
     q ? `1e${q.pair.low},1e${q.pair.high}` : 'none',
     q ? cell(q.coverage) : 'n/a',
     cell(q?.spearman ?? null),
     cell(q?.kendall ?? null),
+    cell(q?.spearmanFull ?? null),
     cell(q?.spearmanNanLast ?? null),
     cell(q?.spearmanNanFirst ?? null),
     regret,

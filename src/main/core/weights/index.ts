@@ -11,9 +11,11 @@ export {
   type SweepTable,
 } from './selection.ts'
 export {
+  DEFAULT_SELECTION_STRATEGY,
   getStrategy,
   PLATEAU_AGREEMENT,
   referenceRange,
+  selectAgreement,
   selectGrid,
   selectPlateau,
   selectReference,

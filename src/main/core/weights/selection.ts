@@ -1,5 +1,5 @@
 import { EpsinasError } from '../../../shared/errors.ts'
-import { computeEpsilonStats, type EpsilonStats } from '../stats/index.ts'
+import { computeEpsilonStats, spearman, type EpsilonStats } from '../stats/index.ts'
 import { SeededRandom } from '../random.ts'
 import type { ExponentPair } from './grid.ts'
 
@@ -14,6 +14,16 @@ export interface SweepTable {
   pairs: ReadonlyArray<{ pair: ExponentPair; epsilon: ReadonlyArray<number | null> }>
   /** Trained accuracy per arch (aligned with archs), when known. */
   accuracies?: ReadonlyArray<number | null>
+  /**
+   * Parameter count per arch (aligned with archs; SearchSpace.parameterCount), null where it
+   * cannot be counted. Label-free: the `agreement` strategy and the full-coverage ranking use it.
+   */
+  parameters?: ReadonlyArray<number | null>
+  /**
+   * Label-free proxies installed for the space (Suite-Zero), aligned with archs: the full-coverage
+   * ranking adds them to epsilon and the parameter counts. Never the accuracies.
+   */
+  proxies?: ReadonlyArray<{ name: string; values: ReadonlyArray<number | null> }>
 }
 
 /** Statistics a grid choice can maximise. */
@@ -49,6 +59,37 @@ export function pairEntry(table: SweepTable, pair: ExponentPair) {
 export function nanFraction(epsilon: ReadonlyArray<number | null>, indices: readonly number[]): number {
   if (indices.length === 0) return 1
   return indices.filter((i) => epsilon[i] === null).length / indices.length
+}
+
+/**
+ * Fewer common non-NaN archs than this, or than this fraction of the sample, and two rankings are
+ * not compared (plateau: pair with pair; agreement: pair with the parameter counts): a few archs agree by chance.
+ */
+export const MIN_COMMON_ARCHS = 10
+export const MIN_COMMON_FRACTION = 0.2
+
+/** Whether `common` archs (repeats count) of a sample of `sample` are enough to compare two rankings. */
+export function enoughCommon(common: number, sample: number): boolean {
+  return common >= Math.max(MIN_COMMON_ARCHS, MIN_COMMON_FRACTION * sample)
+}
+
+/**
+ * Spearman of two per-arch series on the sample's archs where both are known (null or non-finite:
+ * unknown; repeats count), with how many; null when too few are common or the result is undefined.
+ */
+export function spearmanOnCommon(a: ReadonlyArray<number | null>, b: ReadonlyArray<number | null>, indices: readonly number[]): { rho: number; common: number } | null {
+  const x: number[] = []
+  const y: number[] = []
+  for (const i of indices) {
+    const u = a[i]
+    const v = b[i]
+    if (u === null || v === null || !Number.isFinite(u) || !Number.isFinite(v)) continue
+    x.push(u)
+    y.push(v)
+  }
+  if (!enoughCommon(x.length, indices.length)) return null
+  const rho = spearman(x, y)
+  return Number.isFinite(rho) ? { rho, common: x.length } : null
 }
 
 /** Every arch index of the table, once. */

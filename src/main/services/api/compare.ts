@@ -1,7 +1,8 @@
 /**
  * compare:get: the cached epsilon scores of one configuration joined with the installed
- * accuracies, parameter counts and other proxies' scores, with the section-5 statistics and
- * bootstrap intervals of every proxy on its own coverage and on the archs all of them share.
+ * accuracies, parameter counts (installed, else counted from the network) and other proxies'
+ * scores, with the section-5 statistics and bootstrap intervals of every proxy on its own coverage
+ * and on the archs all of them share.
  * Reads only; says what is missing instead of failing when nothing is installed.
  */
 import type { CompareRequest, CompareResponse, ComparePoint, ProxyStatsView } from '../../../shared/api.ts'
@@ -12,6 +13,7 @@ import { getSpace } from '../../core/spaces/registry.ts'
 import { listProxies, proxyScores, type BenchmarkStore } from '../../store/benchmarks.ts'
 import type { ScoreStore } from '../../store/index.ts'
 import type { DatasetId, SpaceId } from '../../../shared/types.ts'
+import { pointParameters } from '../parameter-counts.ts'
 import { listScores } from './scores.ts'
 
 /** Joins and computes; `benchmarks` holds the imported benchmark tables. */
@@ -31,12 +33,11 @@ export async function compareScores(store: ScoreStore, benchmarks: BenchmarkStor
         : `${space.title} has no benchmark accuracies to install: correlate with your own using epsinas stats --space ${space.id} --accuracies FILE.csv`,
     )
   }
-  const params = data.parameters?.(benchmarks, request.dataset) ?? new Map<string, { params: number | null }>()
-  if (params.size === 0 && data.parameters) missing.push(`install ${space.title} (Benchmarks page) to colour points by parameter count`)
   // Scores are keyed by our arch ids, the tables by the benchmark's (NB101: module hash).
   const toKey = benchmarkKey(request.space)
   const keys = scores.map((s) => toKey(s.arch))
-  const points: ComparePoint[] = scores.map((s, i) => ({ arch: s.arch, epsilon: s.epsilon, accuracy: accuracies.get(keys[i]) ?? null, params: params.get(s.arch)?.params ?? null }))
+  const params = await pointParameters(benchmarks, request.space, request.dataset, scores.map((s) => s.arch), keys)
+  const points: ComparePoint[] = scores.map((s, i) => ({ arch: s.arch, epsilon: s.epsilon, accuracy: accuracies.get(keys[i]) ?? null, params: params.params[i] }))
   const proxyNames = listProxies(benchmarks, request.space, request.dataset).filter((name) => name !== SUITE_ZERO_ACCURACY)
   if (proxyNames.length === 0) missing.push('install NAS-Bench-Suite-Zero to compare with other zero-cost proxies')
   const proxies = proxyNames.map((name) => {
@@ -52,7 +53,7 @@ export async function compareScores(store: ScoreStore, benchmarks: BenchmarkStor
   const common = source ? commonArchs([acc, ...rows.map((row) => row.scores)]) : []
   const pick = (values: ReadonlyArray<number | null>): Array<number | null> => common.map((i) => values[i])
   const commonStats: ProxyStatsView[] = source ? await mapYielding(rows, (row) => statsOf(row.name, pick(row.scores), pick(acc), topK)) : []
-  return { points, proxies, stats, commonStats, topK, accuracySource: source, missing }
+  return { points, proxies, stats, commonStats, topK, accuracySource: source, paramsSource: params.source, missing }
 }
 
 /**

@@ -1,13 +1,13 @@
 /**
  * weights:select: the automatic weight-pair choice over a finished sweep job, with its evidence, a
  * label-free warning when its ranking may be poor, the strategy list for the picker and, when the
- * sweep has accuracies, every strategy judged against them.
+ * sweep has accuracies, every strategy judged against them (stored with the sweep, served again
+ * while its inputs are unchanged).
  */
 import type { PairQualityView, PairVerdictView, SelectionStrategyView, WeightsEvaluationView, WeightsSelectRequest, WeightsSelectResponse } from '../../../shared/api.ts'
 import { EpsinasError } from '../../../shared/errors.ts'
 import {
   bootstrapStability,
-  evaluateStrategies,
   explainSelection,
   getStrategy,
   STRATEGIES,
@@ -21,6 +21,7 @@ import {
 import { selectionEvidence } from '../../core/weights/explain.ts'
 import { rankingWarning } from '../../core/weights/ranking-warning.ts'
 import type { ScoreStore } from '../../store/index.ts'
+import { evaluateSweep } from '../sweep-evaluations.ts'
 import { sweepTable } from '../sweeps.ts'
 import { requireJob } from './views.ts'
 
@@ -51,7 +52,7 @@ export async function selectWeights(store: ScoreStore, request: WeightsSelectReq
     evidence: result.chosen ? selectionEvidence(strategy.id, result, context) : null,
     warning: rankingWarning(table, result.chosen?.pair ?? null),
     strategies: STRATEGIES.map((s): SelectionStrategyView => ({ id: s.id, description: s.description, labelFree: s.labelFree })),
-    evaluation: evaluation(table, nanThreshold),
+    evaluation: evaluation(store, job.id, table, nanThreshold),
   }
 }
 
@@ -80,12 +81,15 @@ async function stabilityYielding(size: number, choose: (indices: readonly number
   return bootstrapStability(size, () => picks[next++], chosen, resamples)
 }
 
-/** The harness on the sweep's labelled archs; null without accuracies or with fewer than 2 labelled archs. */
-function evaluation(table: SweepTable, nanThreshold: number): WeightsEvaluationView | null {
+/** The harness on the sweep's labelled archs (stored, or run now and stored); null without accuracies or with fewer than 2 labelled archs. */
+function evaluation(store: ScoreStore, jobId: string, table: SweepTable, nanThreshold: number): WeightsEvaluationView | null {
   const labelled = table.accuracies?.filter((a) => a !== null && Number.isFinite(a)).length ?? 0
   if (labelled < 2) return null
-  const judged = evaluateStrategies(table, STRATEGIES, { nanThreshold })
+  const { evaluation: judged, evaluatedAt, stored, accuracies } = evaluateSweep(store, jobId, table, nanThreshold)
   return {
+    evaluatedAt,
+    stored,
+    accuracies,
     archs: judged.archs,
     best: qualityView(judged.best),
     strategies: judged.strategies.map((s) => ({ strategy: s.strategy, chosen: qualityView(s.chosen), regret: s.regret, evidence: s.evidence })),

@@ -64,7 +64,7 @@ describe('epsilonPoints', () => {
   test('should plot only architectures with a finite epsilon and an accuracy, keeping their row index', () => {
     const data: CompareResponse = {
       points: [{ arch: 'a', epsilon: 0.2, accuracy: 80, params: 1 }, { arch: 'b', epsilon: null, accuracy: 70, params: null }, { arch: 'c', epsilon: 0.3, accuracy: null, params: null }],
-      proxies: [], stats: [], commonStats: [], topK: 1, accuracySource: 'x', missing: [],
+      proxies: [], stats: [], commonStats: [], topK: 1, accuracySource: 'x', paramsSource: 'y (1)', missing: [],
     }
     expect(epsilonPoints(data)).toEqual([{ x: 0.2, y: 80, color: 0, index: 0 }])
   })

@@ -3,6 +3,9 @@ import type { WeightsEvaluationView } from '../../../shared/api.ts'
 import { evaluationRows, selectRequest } from './weights-choice.ts'
 
 const EVALUATION: WeightsEvaluationView = {
+  evaluatedAt: '2026-12-06T22:00:00.000Z',
+  stored: true,
+  accuracies: '/data/acc.csv',
   archs: 30,
   best: { exponents: [-2, 0], weights: [0.01, 1], coverage: 0.8, spearman: 1, kendall: 1 },
   strategies: [

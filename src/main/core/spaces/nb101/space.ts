@@ -4,6 +4,10 @@ import { NB101_SIZE, formatNb101Spec, parseNb101Spec } from './spec.ts'
 import { nb101Hash } from './hash.ts'
 import { NB101_REFERENCE_OUTPUTS, buildNb101Network } from './network.ts'
 import { sampleNb101Specs } from './sample.ts'
+import { countParameters } from '../../ir/parameters.ts'
+
+/** Classes of the benchmark's trained classifier (its trainable_parameters count them; the scored network has 1 output). */
+const NB101_BENCHMARK_CLASSES = 10
 
 /** NAS-Bench-101: cell specs of up to 7 vertices and 9 edges, trained on CIFAR-10 only. */
 export const nb101Space = defineSpace({
@@ -25,4 +29,6 @@ export const nb101Space = defineSpace({
     // NB101 has no pruned form beyond the spec pruning every spec goes through.
     return buildNb101Network(spec, { batchSize, imageSize: DATASETS[dataset].imageSize, classes: NB101_REFERENCE_OUTPUTS })
   },
+  parameterCount: (spec, dataset) =>
+    countParameters(buildNb101Network(spec, { batchSize: 1, imageSize: DATASETS[dataset].imageSize, classes: NB101_BENCHMARK_CLASSES })),
 })

@@ -3,6 +3,7 @@ import { formatNbnlpArch, normalizeNbnlpArch, parseNbnlpArch } from './arch.ts'
 import { NBNLP_STEPS } from './embedding.ts'
 import { buildNbnlpNetwork } from './network.ts'
 import { sampleRecepies } from './sample.ts'
+import { nbnlpParameterCount } from './parameters.ts'
 
 /** NAS-Bench-NLP: recurrent-cell recepies with their hyper-parameters, on Penn Treebank; unbounded. */
 export const nbnlpSpace = defineSpace({
@@ -19,4 +20,5 @@ export const nbnlpSpace = defineSpace({
   // No canonical form yet: every recepie is scored as given.
   // Hyper-parameters travel in the arch (each training log has its own); the sequence is the benchmark's bptt.
   buildNetwork: (arch, { batchSize }) => buildNbnlpNetwork(arch, { batchSize, steps: NBNLP_STEPS }),
+  parameterCount: (arch) => nbnlpParameterCount(arch),
 })

@@ -1,5 +1,5 @@
-import { averageRanks, pearson, spearman } from '../../stats/index.ts'
-import { allIndices, nanFraction, pairText, type PairVerdict, type Selection, type SweepTable } from '../selection.ts'
+import { averageRanks, pearson } from '../../stats/index.ts'
+import { allIndices, enoughCommon, nanFraction, pairText, spearmanOnCommon, type PairVerdict, type Selection, type SweepTable } from '../selection.ts'
 import type { SelectionStrategy } from './strategy.ts'
 
 /**
@@ -18,29 +18,6 @@ import type { SelectionStrategy } from './strategy.ts'
  * the same pair, [1e-4, 1e-1], for any value from 0.85 to 0.98 (plateaus of 13 to 8 pairs).
  */
 export const PLATEAU_AGREEMENT = 0.9
-/** Fewer common non-NaN archs than this, or than this fraction of the sample, and two pairs are not compared: a few archs agree by chance. */
-export const PLATEAU_MIN_COMMON = 10
-export const PLATEAU_MIN_COMMON_FRACTION = 0.2
-
-/** Spearman between two pairs' scores on the archs both score; null when too few are common. */
-function agreement(a: ReadonlyArray<number | null>, b: ReadonlyArray<number | null>, indices: readonly number[]): { rho: number; common: number } | null {
-  const x: number[] = []
-  const y: number[] = []
-  for (const i of indices) {
-    const u = a[i]
-    const v = b[i]
-    if (u === null || v === null) continue
-    x.push(u)
-    y.push(v)
-  }
-  if (!enoughCommon(x.length, indices.length)) return null
-  const rho = spearman(x, y)
-  return Number.isFinite(rho) ? { rho, common: x.length } : null
-}
-
-function enoughCommon(common: number, sample: number): boolean {
-  return common >= Math.max(PLATEAU_MIN_COMMON, PLATEAU_MIN_COMMON_FRACTION * sample)
-}
 
 /**
  * A pair's scored positions in the sample and its average ranks there. Pairs with the same NaN
@@ -116,7 +93,7 @@ export function findPlateaus(table: SweepTable, indices: readonly number[] = all
       const samePattern = own[i].pattern === own[j].pattern
       const common = own[i].ranks.length
       const sameRho = samePattern && enoughCommon(common, indices.length) ? pearson(own[i].ranks, own[j].ranks) : Number.NaN
-      const found = samePattern ? (Number.isFinite(sameRho) ? { rho: sameRho, common } : null) : agreement(table.pairs[i].epsilon, table.pairs[j].epsilon, indices)
+      const found = samePattern ? (Number.isFinite(sameRho) ? { rho: sameRho, common } : null) : spearmanOnCommon(table.pairs[i].epsilon, table.pairs[j].epsilon, indices)
       if (!found) continue
       rho[i][j] = rho[j][i] = found.rho
       weighted[i][j] = weighted[j][i] = (found.rho * found.common) / Math.max(indices.length, 1)

@@ -22,6 +22,13 @@ describe('scatterOption', () => {
     expect(coloured.visualMap).toMatchObject({ dimension: 2, min: 0.2, max: 1.1 })
     expect(scatterOption({ xName: 'x', yName: 'y', points: POINTS, selected: new Set(), colorName: null }).visualMap).toBeUndefined()
   })
+
+  test('should label both ends of the colour bar with the values they stand for (a log scale shows the counts, not their logs)', () => {
+    const plain = scatterOption({ xName: 'x', yName: 'y', points: POINTS, selected: new Set(), colorName: 'c' })
+    expect(plain.visualMap).toMatchObject({ text: ['1.1', 'c: 0.2'] })
+    const logScale = scatterOption({ xName: 'x', yName: 'y', points: POINTS, selected: new Set(), colorName: 'params (M, log scale)', colorFormat: (v) => (10 ** v).toPrecision(2) })
+    expect(logScale.visualMap).toMatchObject({ min: 0.2, max: 1.1, text: ['13', 'params (M, log scale): 1.6'] })
+  })
 })
 
 describe('scatterOption and heatmapOption under the renderer CSP', () => {

@@ -54,6 +54,11 @@ export interface ScatterSpec {
   selected: ReadonlySet<number>
   /** Name of the colour dimension (e.g. log10 parameters); null: one colour. */
   colorName: string | null
+  /**
+   * The value a colour stands for, to label the ends of the colour bar; default: the value itself
+   * (3 significant digits). A log-scale colour passes 10^v, so the bar reads in counts.
+   */
+  colorFormat?: (value: number) => string
   title?: string
   /** Small multiple: no toolbox legend, smaller points. */
   compact?: boolean
@@ -78,6 +83,7 @@ export function scatterOption(spec: ScatterSpec): EChartsCoreOption {
   const size = (spec.compact ? 4 : 6) + (spec.points.length < 200 ? 3 : 0)
   const min = hasColour ? colours.reduce((a, b) => Math.min(a, b)) : 0
   const max = hasColour ? colours.reduce((a, b) => Math.max(a, b)) : 1
+  const colorFormat = spec.colorFormat ?? ((value: number) => String(Number(value.toPrecision(3))))
   const base = { type: 'scatter', symbolSize: size, progressive: 0, encode: { x: 0, y: 1, tooltip: [0, 1] } }
   // Render everything in one pass (progressive: 0): progressive chunks make a brush or export see half a plot.
   const points = binned
@@ -96,10 +102,11 @@ export function scatterOption(spec: ScatterSpec): EChartsCoreOption {
     // must stay on the frame rather than move into the plot.
     xAxis: { type: 'value', name: spec.xName, nameLocation: 'middle', nameGap: 26, scale: true, boundaryGap: AXIS_PADDING, axisLine: { onZero: false }, splitLine: { lineStyle: { color: '#e4e7ec' } } },
     yAxis: { type: 'value', name: spec.yName, nameLocation: 'middle', nameGap: 40, scale: true, boundaryGap: AXIS_PADDING, axisLine: { onZero: false }, splitLine: { lineStyle: { color: '#e4e7ec' } } },
-    // Horizontal above the plot, the label on its left, so it never covers points. For bins it only
-    // shows the scale: its seriesIndex names no series, the bins carry their own colours.
+    // Horizontal above the plot, the name and the low end's value on its left, the high end's on its
+    // right, so it never covers points. For bins it only shows the scale: its seriesIndex names no
+    // series, the bins carry their own colours.
     visualMap: hasColour
-      ? { type: 'continuous', dimension: 2, seriesIndex: binned ? [] : 0, min, max, orient: 'horizontal', left: 56, top: 4, itemWidth: 10, itemHeight: 140, text: ['', spec.colorName], textGap: 8, precision: 2, inRange: { color: RAMP }, calculable: false }
+      ? { type: 'continuous', dimension: 2, seriesIndex: binned ? [] : 0, min, max, orient: 'horizontal', left: 56, top: 4, itemWidth: 10, itemHeight: 140, text: [colorFormat(max), `${spec.colorName}: ${colorFormat(min)}`], textGap: 8, precision: 2, inRange: { color: RAMP }, calculable: false }
       : undefined,
     series: [
       ...points,
