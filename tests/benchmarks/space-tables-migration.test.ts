@@ -4,7 +4,7 @@ import Database from 'better-sqlite3'
 import { describe, expect, test } from 'vitest'
 import { installedAccuracies } from '../../src/main/benchmarks/installed-accuracies.ts'
 import { APPLICATION_ID } from '../../src/main/store/identify.ts'
-import { MIGRATIONS, migrate } from '../../src/main/store/migrations.ts'
+import { LATEST_VERSION, MIGRATIONS, migrate } from '../../src/main/store/migrations.ts'
 import { benchmarkImport, openBenchmarkStore, spaceAccuracies, spaceArchsByIndex, spaceCosts } from '../../src/main/store/benchmarks.ts'
 import { useTempDir } from './parsers/helpers.ts'
 
@@ -57,7 +57,7 @@ describe('migration 6: the nb201_* tables become the per-space space_* tables', 
     const path = version5Cache('writable.db')
     const store = openBenchmarkStore(path)
     try {
-      expect(store.db.pragma('user_version', { simple: true })).toBe(6)
+      expect(store.db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
       expect(store.db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'nb201_%'").pluck().all()).toEqual([])
       expect(spaceAccuracies(store, 'nb201', 'cifar100', 'test', { epochs: 200, stat: 'min' })).toEqual(new Map([[OTHER, 1]]))
       expect(spaceCosts(store, 'nb201', 'cifar10').get(ARCH)).toEqual({ params: 0.5, flops: 70.25, latency: 0.02 })
