@@ -7,6 +7,8 @@ import { selectWeightsCommand } from './cli/select-weights-command.ts'
 import { serveCommand } from './cli/serve-command.ts'
 import { dataCommand } from './cli/data-command.ts'
 import { spaceCommand } from './cli/space-command.ts'
+import { mergeCommand } from './cli/merge-command.ts'
+import { slurmCommand } from './cli/slurm-command.ts'
 import { loadUserSpaces } from './user-spaces/index.ts'
 import { EpsinasError, type ErrorCode } from '../shared/errors.ts'
 
@@ -32,6 +34,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addCommand(serveCommand())
     .addCommand(dataCommand())
     .addCommand(spaceCommand())
+    .addCommand(mergeCommand())
+    .addCommand(slurmCommand())
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride()
     command.commands.forEach(exitOverrideAll)

@@ -15,8 +15,10 @@ import { EpsinasError } from '../../shared/errors.ts'
 import { openBenchmarkStore } from '../store/benchmarks.ts'
 import { checkRankProxiesInstalled, DEFAULT_RANK_PROXIES, parseRankWith } from '../services/ranking.ts'
 import type { JobSpec } from '../jobs/job-spec.ts'
+import type { ShardNumber } from '../jobs/shard.ts'
+import { parseShardOption, shardJob, unfinishedShardJob } from './shard-option.ts'
 
-interface ScoreOptions extends ScoringOptions {
+export interface ScoreOptions extends ScoringOptions {
   archs?: string
   all?: boolean
   limit?: number
@@ -24,6 +26,7 @@ interface ScoreOptions extends ScoringOptions {
   weights?: string
   out?: string
   rankWith?: string[]
+  shard?: ShardNumber
 }
 
 /** `epsinas score`: scores architectures as a resumable job, with the cache, a progress bar and a summary. */
@@ -37,6 +40,7 @@ export function scoreCommand(): Command {
     .option('--weights <w1,w2>', 'the two constant shared weights (default: the space default, 1e-7,1 for nb201)')
     .option('--out <file>', 'write the scores to FILE.csv or FILE.json, each arch with its full-coverage rank (docs/ranking.md)')
     .option('--rank-with <list>', `installed Suite-Zero proxies ranked with epsilon and parameters, comma-separated, or none (default: ${DEFAULT_RANK_PROXIES.join(',')} where installed)`, parseRankWith)
+    .option('--shard <i/n>', 'score only shard I of N of the archs (0 <= I < N; each arch in exactly one shard), e.g. into a --db of its own; merge the shards with epsinas merge', parseShardOption)
   return addScoringOptions(command).action(async (options: ScoreOptions) => {
     await runScore(options)
   })
@@ -62,8 +66,11 @@ function checkRankProxies(path: string, spec: JobSpec, names: readonly string[])
   }
 }
 
-async function runScore(options: ScoreOptions): Promise<void> {
-  // Everything the user typed is checked before the cache is opened or anything is computed.
+/**
+ * The whole job the options ask for (its spec and archs), every option checked (BAD_*) before a
+ * cache is opened or anything computed. `epsinas slurm submit` plans its job with it too.
+ */
+export async function planScore(options: ScoreOptions): Promise<{ spec: JobSpec; archs: string[] }> {
   if (options.out) checkOutputFile('--out', options.out)
   const weights = options.weights === undefined ? getSpace(options.space).defaultWeights : parseWeightPair(options.weights)
   const archs = await selectArchs(options.space, selection(options), noteOnStderr)
@@ -73,10 +80,20 @@ async function runScore(options: ScoreOptions): Promise<void> {
   await checkInputInstalled(spec.input, spec.dataset)
   // Named proxies must be installed before minutes of scoring, not found missing at the end.
   if (options.rankWith !== undefined) checkRankProxies(options.db, spec, options.rankWith)
+  return { spec, archs }
+}
+
+async function runScore(options: ScoreOptions): Promise<void> {
+  // Everything the user typed is checked before the cache is opened or anything is computed.
+  const whole = await planScore(options)
+  const { spec, archs } = options.shard ? shardJob(whole.spec, whole.archs, options.shard) : whole
   const store = openStore(options.db)
   try {
-    const jobId = createJob(store, spec, archs)
-    process.stderr.write(`job ${jobId}: scoring ${archs.length} architectures (cache ${store.path})\n`)
+    // A shard run again (its task killed, then resubmitted) resumes its unfinished job.
+    const resumed = spec.shard ? unfinishedShardJob(store, spec.shard) : null
+    const jobId = resumed ?? createJob(store, spec, archs)
+    const part = spec.shard ? ` (shard ${spec.shard.index}/${spec.shard.count} of ${spec.shard.archs})` : ''
+    process.stderr.write(`job ${jobId}: ${resumed ? 'resuming' : 'scoring'} ${archs.length} architectures${part} (cache ${store.path})\n`)
     const outcome = await runJobInForeground(store, jobId, { progress: options.progress })
     // runJobInForeground wrote the --out file of the job.
     if (!options.out) process.stderr.write(`use --out FILE.csv to export the scores (or epsinas jobs show ${jobId})\n`)

@@ -1,6 +1,7 @@
 import type { JobConfigView } from '../../shared/api.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { JobKind } from '../store/index.ts'
+import type { ShardOfJob } from './shard.ts'
 
 /** Everything a job needs to run again, stored as JSON beside its architectures. */
 // The configuration fields are the API's JobConfigView (defined once, in shared); only `workers` differs: optional here.
@@ -15,6 +16,10 @@ export interface JobSpec extends Omit<JobConfigView, 'workers'> {
   out?: string
   /** For score jobs: the proxies ranked with epsilon and parameters (--rank-with; [] for none); unset: the default set (docs/ranking.md). */
   rankWith?: string[]
+  /** For score jobs started with --shard: which part of which whole job this one scores (jobs/shard.ts). */
+  shard?: ShardOfJob
+  /** For jobs copied by `epsinas merge`: the cache file (absolute path) the job was copied from. */
+  mergedFrom?: string
 }
 
 /** Reads a stored spec back; a spec this build cannot understand is an error naming the job. */

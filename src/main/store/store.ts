@@ -43,7 +43,8 @@ interface ScoreRow {
 }
 
 const SCORE_COLUMNS = 'arch, epsilon, nan_reason, ms, canonical'
-const KEY_WHERE =
+/** The WHERE clause matching one config row by its key; bind keyParams(key). */
+export const KEY_WHERE =
   'space = ? AND dataset = ? AND classes = ? AND image_size = ? AND input = ? AND input_seed = ? AND batch_size = ? AND w_low = ? AND w_high = ? AND engine = ?'
 
 class SqliteScoreStore implements ScoreStore {
@@ -196,7 +197,7 @@ class SqliteScoreStore implements ScoreStore {
 }
 
 /** Bind order of KEY_WHERE and the config INSERT. */
-function keyParams(key: ScoreConfigKey): unknown[] {
+export function keyParams(key: ScoreConfigKey): unknown[] {
   return [
     key.space,
     key.dataset,
