@@ -9,6 +9,7 @@ import { dataCommand } from './cli/data-command.ts'
 import { spaceCommand } from './cli/space-command.ts'
 import { mergeCommand } from './cli/merge-command.ts'
 import { slurmCommand } from './cli/slurm-command.ts'
+import { searchCommand } from './cli/search-command.ts'
 import { loadUserSpaces } from './user-spaces/index.ts'
 import { EpsinasError, type ErrorCode } from '../shared/errors.ts'
 
@@ -36,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addCommand(spaceCommand())
     .addCommand(mergeCommand())
     .addCommand(slurmCommand())
+    .addCommand(searchCommand())
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride()
     command.commands.forEach(exitOverrideAll)

@@ -417,6 +417,60 @@ export interface CompareResponse {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Studies
+
+/** A search study (docs/search.md): random search and ageing evolution simulated over the installed accuracies. */
+export interface SearchStudyRequest {
+  space: SpaceId
+  dataset: DatasetId
+  algorithms: Array<'random' | 'evolution'>
+  /** Warm-up guides, one variant each: 'none', 'epsilon' or an installed Suite-Zero proxy. */
+  warmups: string[]
+  /** Guides picking evolution's parents ("move"), one variant each. */
+  moves: string[]
+  /** Trained models per run. */
+  budget: number
+  repeats: number
+  seed: number
+  /** Warm-up pool (capped at the archs installed). */
+  pool: number
+  /** Random search: first trained models taken from the warm-up pool. */
+  warmupSteps: number
+  /** The cached scores a guide named epsilon reads (a score run's configuration, same space and dataset). */
+  epsilon?: ScoreConfigRequest
+}
+
+/** Median and quartiles over the repeats. */
+export interface QuartilesView {
+  median: number
+  q25: number
+  q75: number
+}
+
+/** One variant's best-so-far curve (one value per trained model) and final best accuracy. */
+export interface SearchVariantView {
+  name: string
+  algorithm: 'random' | 'evolution'
+  warmup: string
+  move: string
+  curve: { median: number[]; q25: number[]; q75: number[] }
+  final: QuartilesView
+}
+
+/** A study's result. */
+export interface SearchStudyResponse {
+  /** Archs with installed accuracies: the space of the simulation. */
+  archs: number
+  /** The accuracy the curves report, and the one parents are chosen by. */
+  reported: string
+  selection: string
+  pool: number
+  /** NaN or unscored guides, a capped pool. */
+  notes: string[]
+  variants: SearchVariantView[]
+}
+
+// ---------------------------------------------------------------------------------------------
 // Search spaces
 
 /** One registered search space (built-in or added by the user), as the pickers offer it. */
@@ -506,6 +560,7 @@ export interface ApiContract {
   'spaces:import': { request: SpaceImportRequest; response: SpaceView }
   'spaces:remove': { request: SpaceNameRequest; response: void }
   'spaces:show': { request: SpaceNameRequest; response: SpaceDetails }
+  'studies:search': { request: SearchStudyRequest; response: SearchStudyResponse }
 }
 
 /** A request channel name. */
@@ -546,6 +601,7 @@ export const API_METHODS = {
   'spaces:import': 'importSpace',
   'spaces:remove': 'removeSpace',
   'spaces:show': 'showSpace',
+  'studies:search': 'runSearchStudy',
 } as const satisfies Record<ApiChannel, string>
 
 /** The preload function name of a channel. */

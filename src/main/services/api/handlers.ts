@@ -19,6 +19,7 @@ import { listScores } from './scores.ts'
 import { importSpaceView, listSpaceViews, removeSpace, showSpace } from './spaces.ts'
 import { loadUserSpaces } from '../../user-spaces/index.ts'
 import { startScore } from './start-score.ts'
+import { searchStudy } from './studies.ts'
 import { jobDetails, jobView } from './views.ts'
 import { selectWeights } from './weights.ts'
 
@@ -99,6 +100,7 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
     'spaces:import': async (request) => importSpaceView(request, dataDir),
     'spaces:remove': async ({ name }) => removeSpace(name, dataDir),
     'spaces:show': async ({ name }) => showSpace(name, dataDir),
+    'studies:search': (request) => searchStudy(store, benchmarkTables(), request),
   }
   return {
     handlers,

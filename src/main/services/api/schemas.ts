@@ -15,6 +15,7 @@ import type {
   SpaceImportRequest,
   SpaceNameRequest,
   ScoresListRequest,
+  SearchStudyRequest,
   SelectionMetricId,
   StartScoreRequest,
   StartSweepRequest,
@@ -41,6 +42,8 @@ const JOB_ID = /^[A-Za-z0-9_-]+$/
 const ITEM_ID = /^[a-z0-9][a-z0-9-]*$/
 // The registry's alphabet of space ids (core/spaces/registry.ts).
 const SPACE_NAME = /^[a-z][a-z0-9-]*$/
+// A guide: none, epsilon or a Suite-Zero proxy name (synflow, grad_norm, epe_nas...).
+const GUIDE_NAME = /^[A-Za-z0-9_-]+$/
 const CONFIG_FIELDS = ['space', 'dataset', 'input', 'inputSeed', 'batchSize', 'weights', 'engine', 'backend'] as const
 
 /** Checks one channel's untrusted request. */
@@ -72,6 +75,7 @@ export const SCHEMAS: { [C in ApiChannel]: Schema<C> } = {
   'spaces:import': spaceImport,
   'spaces:remove': spaceName,
   'spaces:show': spaceName,
+  'studies:search': searchStudy,
 }
 
 /** Channels without arguments accept nothing, null or an empty object (what an HTTP client sends). */
@@ -248,4 +252,30 @@ function spaceName(raw: unknown): Checked<SpaceNameRequest> {
   const o = c.object(raw, '', ['name'])
   if (!o) return c.result(raw as SpaceNameRequest)
   return c.result({ name: spaceNameField(c, o.name) })
+}
+
+function searchStudy(raw: unknown): Checked<SearchStudyRequest> {
+  const c = new Checker()
+  const o = c.object(raw, '', ['space', 'dataset', 'algorithms', 'warmups', 'moves', 'budget', 'repeats', 'seed', 'pool', 'warmupSteps', 'epsilon'])
+  if (!o) return c.result(raw as SearchStudyRequest)
+  const guides = (value: unknown, path: string): string[] => c.array(value, path, 1, 20, (item, at) => c.string(item, at, 64, GUIDE_NAME))
+  const request: SearchStudyRequest = {
+    space: c.oneOf(o.space, 'space', spaceIds()),
+    dataset: c.oneOf(o.dataset, 'dataset', DATASET_IDS),
+    algorithms: c.array(o.algorithms, 'algorithms', 1, 2, (item, at) => c.oneOf(item, at, ['random', 'evolution'] as const)),
+    warmups: guides(o.warmups, 'warmups'),
+    moves: guides(o.moves, 'moves'),
+    budget: c.integer(o.budget, 'budget', 1, 100_000),
+    repeats: c.integer(o.repeats, 'repeats', 1, 10_000),
+    seed: c.integer(o.seed, 'seed', 0, Number.MAX_SAFE_INTEGER),
+    pool: c.integer(o.pool, 'pool', 1, 10_000_000),
+    warmupSteps: c.integer(o.warmupSteps, 'warmupSteps', 1, 100_000),
+  }
+  // The simulation runs in the main process: bound the trained models of one variant.
+  if (request.budget * request.repeats > 10_000_000) c.fail('repeats', `budget x repeats must be at most 10,000,000 (got ${request.budget * request.repeats})`)
+  if (o.epsilon !== undefined) {
+    const epsilon = c.object(o.epsilon, 'epsilon', [...CONFIG_FIELDS])
+    if (epsilon) request.epsilon = scoreConfig(c, epsilon)
+  }
+  return c.result(request)
 }

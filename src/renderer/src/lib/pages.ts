@@ -2,7 +2,7 @@
 import type { ApiClient } from './api-client.ts'
 
 /** A page id. */
-export type PageId = 'benchmarks' | 'spaces' | 'runs' | 'weights' | 'compare' | 'settings'
+export type PageId = 'benchmarks' | 'spaces' | 'runs' | 'weights' | 'compare' | 'studies' | 'settings'
 
 /** Pages in sidebar order. */
 export const PAGES: ReadonlyArray<{ id: PageId; title: string }> = [
@@ -11,6 +11,7 @@ export const PAGES: ReadonlyArray<{ id: PageId; title: string }> = [
   { id: 'runs', title: 'Runs' },
   { id: 'weights', title: 'Weights' },
   { id: 'compare', title: 'Compare' },
+  { id: 'studies', title: 'Studies' },
   { id: 'settings', title: 'Settings / About' },
 ]
 

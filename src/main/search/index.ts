@@ -1,0 +1,6 @@
+export { REFERENCE_POPULATION, REFERENCE_TOURNAMENT, type GuideScores, type SearchProblem, type SearchVariant } from './problem.ts'
+export { randomSearch } from './random-search.ts'
+export { ageingEvolution } from './ageing-evolution.ts'
+export { editDistanceNeighbours } from './neighbours.ts'
+export { curveQuartiles, type Quartiles } from './summary.ts'
+export { repeatRandom, runVariant, simulate, type VariantResult } from './simulate.ts'
