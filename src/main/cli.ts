@@ -10,6 +10,7 @@ import { spaceCommand } from './cli/space-command.ts'
 import { mergeCommand } from './cli/merge-command.ts'
 import { slurmCommand } from './cli/slurm-command.ts'
 import { searchCommand } from './cli/search-command.ts'
+import { studyCommand } from './cli/study-command.ts'
 import { loadUserSpaces } from './user-spaces/index.ts'
 import { EpsinasError, type ErrorCode } from '../shared/errors.ts'
 
@@ -38,6 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addCommand(mergeCommand())
     .addCommand(slurmCommand())
     .addCommand(searchCommand())
+    .addCommand(studyCommand())
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride()
     command.commands.forEach(exitOverrideAll)
