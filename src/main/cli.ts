@@ -13,6 +13,7 @@ import { searchCommand } from './cli/search-command.ts'
 import { studyCommand } from './cli/study-command.ts'
 import { loadUserSpaces } from './user-spaces/index.ts'
 import { EpsinasError, type ErrorCode } from '../shared/errors.ts'
+import { kernelChoice } from './core/backends/wasm/heap.ts'
 
 /** Exit status per error kind: 2 for bad input (fix the command), 130 for cancelled, 1 otherwise. */
 function exitCode(code: ErrorCode): number {
@@ -46,6 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   exitOverrideAll(program)
   try {
+    kernelChoice() // EPSINAS_KERNELS: a bad value is a one-line error before any work starts
     await program.parseAsync(argv as string[])
     return 0
   } catch (error) {

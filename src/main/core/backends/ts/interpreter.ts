@@ -6,6 +6,7 @@ import * as r from './recurrent.ts'
 import { runImported } from './imported.ts'
 import type { FloatArray, Tensor } from './kernels.ts'
 import { BufferPool, type Precision } from './pool.ts'
+import { TS_KERNELS, wasmKernels, type KernelSet } from '../wasm/kernels.ts'
 
 /**
  * Runs a graph on the typed-array kernels, node by node, releasing each intermediate as soon as its
@@ -15,6 +16,10 @@ import { BufferPool, type Precision } from './pool.ts'
  * Every tensor is stored in the pool's precision: float32 (the default, and the metric's arithmetic),
  * or float64 with a `new BufferPool({ precision: 'float64' })`, which exists only so tests can show
  * what float64 storage would change (engine.md "Float fidelity"); then the output is a Float64Array.
+ *
+ * Where the pool's buffers live in a WebAssembly heap (the default, see ../wasm/heap.ts: the switch
+ * EPSINAS_KERNELS), the hot ops run on the wasm kernels, bit-identical to the TS ones; the input is
+ * copied into the heap first and the output copied out of it, so callers keep plain arrays.
  */
 export function runGraphTs(graph: Graph, input: Float32Array, weight: number, pool?: BufferPool<'float32'>): Float32Array
 export function runGraphTs(graph: Graph, input: FloatArray, weight: number, pool: BufferPool<'float64'>): Float64Array
@@ -30,24 +35,55 @@ export function runGraphTs(graph: Graph, input: FloatArray, weight: number, pool
   remainingUses[graph.output]++
 
   const values: (Tensor | undefined)[] = new Array(graph.nodes.length)
-  const alloc = (length: number): FloatArray => pool.take(length)
-  for (const node of graph.nodes) {
-    if (remainingUses[node.id] === 0) continue
-    values[node.id] = node.op.kind === 'input' ? { shape: inputNode.shape, data: input } : runNode(graph, node, values, w, alloc)
-    for (const i of node.inputs) {
-      if (--remainingUses[i] === 0) {
-        const dead = values[i]
-        values[i] = undefined
-        if (dead && i !== graph.input) pool.give(dead.data)
+  // Every buffer taken in this run and not yet given back: on an error they all go back to the pool.
+  const taken = new Set<FloatArray>()
+  const alloc = (length: number): FloatArray => {
+    const buffer = pool.take(length)
+    taken.add(buffer)
+    return buffer
+  }
+  const release = (buffer: FloatArray): void => {
+    taken.delete(buffer)
+    pool.give(buffer)
+  }
+  const kernels = pool.heap ? wasmKernels(pool.heap) : TS_KERNELS
+  const inHeap = (data: FloatArray): boolean => pool.heap?.offsetOf(data) != null
+  // Every buffer handed to the pool must be its own: the caller's input never is.
+  const owned = (data: FloatArray): boolean => data !== input
+  // The wasm kernels read their operands in the heap: the input goes there once (when it is used).
+  const inputData = (): FloatArray => (pool.heap && !inHeap(input) ? copyInto(alloc(input.length), input) : input)
+  try {
+    for (const node of graph.nodes) {
+      if (remainingUses[node.id] === 0) continue
+      values[node.id] = node.op.kind === 'input' ? { shape: inputNode.shape, data: inputData() } : runNode(graph, node, values, w, alloc, kernels)
+      for (const i of node.inputs) {
+        if (--remainingUses[i] === 0) {
+          const dead = values[i]
+          values[i] = undefined
+          if (dead && owned(dead.data)) release(dead.data)
+        }
       }
     }
+  } catch (error) {
+    // Heap blocks are not garbage-collected: a failing network gives back what it holds.
+    for (const buffer of taken) pool.give(buffer)
+    throw error
   }
   const output = values[graph.output]
   if (!output) throw new EpsinasError('INTERNAL', 'graph output was not computed')
-  return output.data
+  if (!pool.heap || !inHeap(output.data)) return output.data
+  // Heap blocks are recycled: the caller gets a plain copy and the block goes back to the pool.
+  const result = output.data.slice()
+  if (owned(output.data)) release(output.data)
+  return result
 }
 
-function runNode(graph: Graph, node: Node, values: (Tensor | undefined)[], w: number, alloc: k.Allocate): Tensor {
+function copyInto<T extends FloatArray>(target: T, source: FloatArray): T {
+  target.set(source)
+  return target
+}
+
+function runNode(graph: Graph, node: Node, values: (Tensor | undefined)[], w: number, alloc: k.Allocate, kernels: KernelSet): Tensor {
   const inputs = node.inputs.map((i) => values[i] as Tensor)
   const x = inputs[0]
   const inputMultiplicity = (): readonly number[] => graph.nodes[node.inputs[0]].channelMultiplicity
@@ -55,25 +91,25 @@ function runNode(graph: Graph, node: Node, values: (Tensor | undefined)[], w: nu
   if (isImportedOp(op)) return runImported(op, inputs, inputMultiplicity(), node.shape, w, alloc)
   switch (op.kind) {
     case 'conv2d':
-      return k.conv2d(x, inputMultiplicity(), w, node.shape, op.kernel, op.stride, op.pad, alloc)
+      return kernels.conv2d(x, inputMultiplicity(), w, node.shape, op.kernel, op.stride, op.pad, alloc)
     case 'batchnorm':
-      return k.batchnorm(x, w, op.eps, alloc)
+      return kernels.batchnorm(x, w, op.eps, alloc)
     case 'relu':
-      return k.relu(x, alloc)
+      return kernels.relu(x, alloc)
     case 'avgpool':
-      return k.avgpool(x, node.shape, op.kernel, op.stride, op.pad, op.countIncludePad, alloc)
+      return kernels.avgpool(x, node.shape, op.kernel, op.stride, op.pad, op.countIncludePad, alloc)
     case 'zero':
-      return k.zero(x, alloc)
+      return kernels.zero(x, alloc)
     case 'add':
-      return k.add(inputs, alloc)
+      return kernels.add(inputs, alloc)
     case 'globalavgpool':
-      return k.globalavgpool(x, alloc)
+      return kernels.globalavgpool(x, alloc)
     case 'linear':
       return k.linear(x, inputMultiplicity(), w, op.outFeatures, alloc)
     case 'regroup':
       return k.regroup(x, op.sources, alloc)
     case 'maxpool':
-      return k.maxpool(x, node.shape, op.kernel, op.stride, op.pad, alloc)
+      return kernels.maxpool(x, node.shape, op.kernel, op.stride, op.pad, alloc)
     case 'concat':
       return k.concat(inputs, alloc)
     case 'channelslice':

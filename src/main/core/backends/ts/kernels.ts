@@ -7,6 +7,9 @@ import { accumulateWindowSums, maxPoolPlane, type Window, windowCounts } from '.
  * them to zero). Channel multiplicities make the same kernels run full-width and collapsed graphs.
  * Kernels store into whatever buffer `alloc` hands them: Float32Array always, except in the
  * float64 storage mode of BufferPool that exists only for tests (engine.md "Float fidelity").
+ * The WebAssembly kernels of ../wasm (the default for the hot ops) reproduce these bit for bit: a
+ * change of arithmetic or order here needs the same change in ../wasm/kernels.wat, and
+ * tests/core/backends/wasm says when the two disagree.
  */
 
 /** Storage of a tensor: Float32Array (the metric's arithmetic), Float64Array only in the test-only float64 mode. */
