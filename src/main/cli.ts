@@ -11,6 +11,7 @@ import { mergeCommand } from './cli/merge-command.ts'
 import { slurmCommand } from './cli/slurm-command.ts'
 import { searchCommand } from './cli/search-command.ts'
 import { studyCommand } from './cli/study-command.ts'
+import { proxiesCommand } from './cli/proxies-command.ts'
 import { loadUserSpaces } from './user-spaces/index.ts'
 import { EpsinasError, type ErrorCode } from '../shared/errors.ts'
 import { kernelChoice } from './core/backends/wasm/heap.ts'
@@ -41,6 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addCommand(slurmCommand())
     .addCommand(searchCommand())
     .addCommand(studyCommand())
+    .addCommand(proxiesCommand())
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride()
     command.commands.forEach(exitOverrideAll)

@@ -34,6 +34,7 @@ describe('openStore', () => {
         'job_archs',
         'job_failures',
         'jobs',
+        'native_proxy_scores',
         'nb101_models',
         'nbnlp_models',
         'nbnlp_runs',

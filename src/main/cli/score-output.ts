@@ -125,7 +125,7 @@ function toCsv(request: JobSpec, summary: ScorePairsSummary, ranking: ArchRankin
 }
 
 /** NB201 arch strings contain no comma or quote, but other spaces' ids may. */
-function csvField(text: string): string {
+export function csvField(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 

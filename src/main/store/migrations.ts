@@ -330,6 +330,32 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    description: 'native proxy scores: the workbench\'s own zero-cost proxies, one row per proxy, key and arch',
+    sql: `
+      -- What epsinas proxies computed (docs/proxies.md), so a rerun computes only what is missing.
+      -- The key is everything the value depends on: the proxy, the seed of the random initialisation,
+      -- the input (its cache key: a synthetic source's name, or real:<digest> of the installed data)
+      -- and its seed, the batch size, the engine (backend and proxy revision), space, dataset, arch.
+      -- value NULL: the proxy is undefined for that network (a singular kernel, a float32 overflow).
+      CREATE TABLE native_proxy_scores (
+        proxy        TEXT NOT NULL,
+        init_seed    INTEGER NOT NULL,
+        input        TEXT NOT NULL,
+        input_seed   INTEGER NOT NULL,
+        batch_size   INTEGER NOT NULL,
+        engine       TEXT NOT NULL,
+        space        TEXT NOT NULL,
+        dataset      TEXT NOT NULL,
+        arch         TEXT NOT NULL,
+        value        REAL,
+        ms           REAL NOT NULL,
+        computed_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (space, dataset, proxy, init_seed, input, input_seed, batch_size, engine, arch)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]
 
 /** The schema version this build writes; a file above it comes from a newer app. */

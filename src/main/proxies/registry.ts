@@ -1,0 +1,25 @@
+import { EpsinasError } from '../../shared/errors.ts'
+import { fisherProxy } from './fisher.ts'
+import { flopsProxy } from './flops.ts'
+import { gradNormProxy } from './grad-norm.ts'
+import { jacovProxy } from './jacov.ts'
+import { nwotProxy } from './nwot.ts'
+import { paramsProxy } from './params.ts'
+import type { Proxy } from './proxy.ts'
+import { snipProxy } from './snip.ts'
+import { synflowProxy } from './synflow.ts'
+
+/** Every native proxy, one line each; a new proxy is its file and a line here (docs/proxies.md). */
+const PROXIES: readonly Proxy[] = [paramsProxy, flopsProxy, nwotProxy, synflowProxy, gradNormProxy, snipProxy, jacovProxy, fisherProxy]
+
+/** The ids of every native proxy, in registry order. */
+export function proxyIds(): string[] {
+  return PROXIES.map((proxy) => proxy.id)
+}
+
+/** The proxy with this id, or BAD_ARGUMENT listing the known ones. */
+export function getProxy(id: string): Proxy {
+  const proxy = PROXIES.find((p) => p.id === id)
+  if (!proxy) throw new EpsinasError('BAD_ARGUMENT', `unknown proxy '${id}' (expected one of ${proxyIds().join(', ')})`)
+  return proxy
+}

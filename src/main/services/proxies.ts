@@ -1,0 +1,157 @@
+import { performance } from 'node:perf_hooks'
+import { buildNetwork, checkSpaceDataset } from '../core/scoring/network.ts'
+import { checkInputInstalled, inputCacheKey, minibatchSource } from '../data/index.ts'
+import type { ImageBatchShape } from '../data/index.ts'
+import { initialiseParameters } from '../proxies/parameters.ts'
+import { withDatasetClassifier } from '../proxies/classifier.ts'
+import { getProxy } from '../proxies/registry.ts'
+import { seededLabels } from '../proxies/labels.ts'
+import type { Proxy, ProxyBatch, ProxyNetwork } from '../proxies/proxy.ts'
+import type { TfjsRuntime } from '../core/backends/tfjs/runtime.ts'
+import { loadProxyRuntime, type ProxyBackend } from '../proxies/runtime.ts'
+import { openProxyScoreStore, type ProxyScoreKey } from '../store/proxy-scores.ts'
+import { DATASETS, type DatasetId, type InputSource, type SpaceId } from '../../shared/types.ts'
+import { EpsinasError } from '../../shared/errors.ts'
+import type { ScoreProgress } from './scoring.ts'
+
+/**
+ * Bumped when a change to the proxies' networks or definitions could change a stored value, so
+ * values from before are never served as current ones (it is part of the engine key).
+ */
+export const PROXY_REVISION = 1
+
+/** What `epsinas proxies` computes: which proxies, on which networks and batch. */
+export interface ProxyRunSpec {
+  space: SpaceId
+  dataset: DatasetId
+  input: InputSource
+  inputSeed: number
+  batchSize: number
+  /** Seed of the networks' random initialisation (proxies/parameters.ts). */
+  initSeed: number
+  proxies: readonly string[]
+  backend: ProxyBackend
+}
+
+/** Every arch's value of every proxy (null: undefined for that network), with how many were computed now. */
+export interface ProxyTable {
+  archs: readonly string[]
+  proxies: readonly string[]
+  values: ReadonlyMap<string, ReadonlyMap<string, number | null>>
+  computed: number
+  cached: number
+  /** The backend the tfjs proxies ran on and why. */
+  backend: string
+}
+
+/** The proxies of a comma-separated list, each known and named once; BAD_ARGUMENT otherwise. */
+export function parseProxyList(text: string): string[] {
+  const ids = text.split(',').map((id) => id.trim()).filter((id) => id.length > 0)
+  if (ids.length === 0) throw new EpsinasError('BAD_ARGUMENT', '--proxies: name at least one proxy')
+  const repeated = ids.find((id, i) => ids.indexOf(id) !== i)
+  if (repeated) throw new EpsinasError('BAD_ARGUMENT', `--proxies: ${repeated} is named twice`)
+  for (const id of ids) getProxy(id)
+  return ids
+}
+
+/** Checks a spec before anything is opened or computed (BAD_* errors). */
+export async function checkProxyRun(spec: ProxyRunSpec): Promise<void> {
+  for (const id of spec.proxies) getProxy(id)
+  checkSpaceDataset(spec.space, spec.dataset)
+  if (spec.dataset === 'ptb') throw new EpsinasError('BAD_ARGUMENT', 'the native proxies run on image networks; NB-NLP (ptb) is not supported')
+  await checkInputInstalled(spec.input, spec.dataset)
+}
+
+/**
+ * Computes every proxy of `spec` on every arch, storing each value in the cache at `dbPath` as soon as
+ * it is computed (one commit per arch and proxy), so a run that is stopped and started again computes
+ * only what is missing. Values already cached under the same full key are served, not recomputed.
+ */
+export async function runProxies(spec: ProxyRunSpec, archs: readonly string[], dbPath: string, onProgress: (progress: ScoreProgress) => void = () => {}): Promise<ProxyTable> {
+  await checkProxyRun(spec)
+  const proxies = spec.proxies.map(getProxy)
+  const runtime = await loadProxyRuntime(spec.backend)
+  const input = await inputCacheKey(spec.input, spec.dataset)
+  const keyOf = (proxy: Proxy): ProxyScoreKey => ({
+    proxy: proxy.id,
+    initSeed: spec.initSeed,
+    input,
+    inputSeed: spec.inputSeed,
+    batchSize: spec.batchSize,
+    // The closed forms read the graph only: no backend in their key.
+    engine: proxy.needs.forward ? `full/${runtime.backend}@proxies.${PROXY_REVISION}` : `ir@proxies.${PROXY_REVISION}`,
+    space: spec.space,
+    dataset: spec.dataset,
+  })
+  const store = openProxyScoreStore(dbPath)
+  try {
+    const values = new Map(archs.map((arch) => [arch, new Map<string, number | null>()]))
+    const missing = new Map<string, Proxy[]>()
+    let cached = 0
+    for (const proxy of proxies) {
+      const stored = store.scores(keyOf(proxy))
+      for (const arch of archs) {
+        const score = stored.get(arch)
+        if (score) {
+          values.get(arch)!.set(proxy.id, score.value)
+          cached++
+        } else missing.set(arch, [...(missing.get(arch) ?? []), proxy])
+      }
+    }
+    const todo = archs.filter((arch) => missing.has(arch))
+    let computed = 0
+    let undefinedCount = 0
+    const started = performance.now()
+    const report = (done: number): void => {
+      const seconds = (performance.now() - started) / 1000
+      const rate = seconds > 0 ? done / seconds : 0
+      onProgress({ done, total: todo.length, nan: undefinedCount, failed: 0, rate, etaSeconds: rate > 0 ? (todo.length - done) / rate : null })
+    }
+    if (todo.length > 0) report(0)
+    let batch: ProxyBatch | null = null
+    for (const [index, arch] of todo.entries()) {
+      const graph = withDatasetClassifier(buildNetwork(arch, { space: spec.space, dataset: spec.dataset, batchSize: spec.batchSize }, 'literal'), DATASETS[spec.dataset].classes)
+      batch ??= await loadBatch(spec, graph.nodes[graph.input].shape, graph.nodes[graph.output].shape)
+      const network = { graph, parameters: initialiseParameters(graph, spec.initSeed) }
+      for (const proxy of missing.get(arch) ?? []) {
+        const begin = performance.now()
+        const value = computeOne(proxy, network, batch, runtime, arch)
+        store.put(keyOf(proxy), { arch, value, ms: performance.now() - begin })
+        values.get(arch)!.set(proxy.id, value)
+        computed++
+        if (value === null) undefinedCount++
+      }
+      report(index + 1)
+    }
+    return { archs, proxies: spec.proxies, values, computed, cached, backend: runtime.reason }
+  } finally {
+    store.close()
+  }
+}
+
+/**
+ * One proxy on one network. tfjs-wasm's heap stops at 4 GiB: a gradient pass over a large NB201
+ * network at batch 64 keeps every activation and runs out, which the module reports as a bare
+ * "memory access out of bounds". Said here as what it is and what to do; the values computed so far
+ * are in the cache, so the rerun resumes.
+ */
+function computeOne(proxy: Proxy, network: ProxyNetwork, batch: ProxyBatch, runtime: TfjsRuntime, arch: string): number | null {
+  try {
+    return proxy.compute(network, batch, { runtime })
+  } catch (error) {
+    if (error instanceof Error && error.name === 'RuntimeError' && /memory access out of bounds/.test(error.message)) {
+      throw new EpsinasError('BACKEND_UNAVAILABLE', `${proxy.id} on ${arch}: out of ${runtime.backend} memory at batch ${batch.shape[0]}; use a smaller --batch (32 fits NB201) or tfjs-node; values computed so far are cached`)
+    }
+    throw error
+  }
+}
+
+async function loadBatch(spec: ProxyRunSpec, inputShape: readonly number[], outputShape: readonly number[]): Promise<ProxyBatch> {
+  if (inputShape.length !== 4 || outputShape.length !== 2) {
+    throw new EpsinasError('BAD_ARGUMENT', `the native proxies need an image network with [N, classes] logits (input [${inputShape.join(', ')}], output [${outputShape.join(', ')}])`)
+  }
+  const shape = inputShape as unknown as ImageBatchShape
+  const minibatch = await minibatchSource(spec.input, spec.dataset).load(shape, spec.inputSeed)
+  const classes = outputShape[1]
+  return { shape, data: minibatch.data, labels: seededLabels(shape[0], classes, spec.inputSeed), classes }
+}
