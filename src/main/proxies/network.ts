@@ -3,6 +3,7 @@ import type { Graph, ImportedOp, Node } from '../core/ir/graph.ts'
 import { isImportedOp } from '../core/ir/graph.ts'
 import { poolDivisors } from '../core/ir/window2d.ts'
 import { runImportedTfjs } from '../core/backends/tfjs/imported.ts'
+import { sliceChannels } from '../core/backends/tfjs/execute.ts'
 import type { TfjsRuntime } from '../core/backends/tfjs/runtime.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { NetworkParameters } from './parameters.ts'
@@ -142,13 +143,8 @@ function runNode(tf: Tf, graph: Graph, node: Node, inputs: Tensor[], layers: Rea
     }
     case 'concat':
       return tf.concat(inputs, x.rank - 1)
-    case 'channelslice': {
-      const begin = new Array<number>(x.rank).fill(0)
-      const size = new Array<number>(x.rank).fill(-1)
-      begin[x.rank - 1] = op.start
-      size[x.rank - 1] = op.size
-      return tf.slice(x, begin, size)
-    }
+    case 'channelslice':
+      return sliceChannels(tf, x, op.start, op.size)
     case 'regroup':
       return tf.gather(x, tf.tensor1d([...op.sources], 'int32'), x.rank - 1)
     default:

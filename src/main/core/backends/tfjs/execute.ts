@@ -103,13 +103,8 @@ function runNode(tf: Tf, graph: Graph, node: Node, values: readonly (Tensor | un
     }
     case 'concat':
       return tf.concat(inputs, x.rank - 1)
-    case 'channelslice': {
-      const begin = new Array<number>(x.rank).fill(0)
-      const size = new Array<number>(x.rank).fill(-1)
-      begin[x.rank - 1] = op.start
-      size[x.rank - 1] = op.size
-      return tf.slice(x, begin, size)
-    }
+    case 'channelslice':
+      return sliceChannels(tf, x, op.start, op.size)
     case 'multilinear':
       return recurrent.multilinear(tf, inputs.map((input) => flat(node, input)), node.inputs.map((i) => graph.nodes[i].channelMultiplicity), w, op.outFeatures)
     case 'sigmoid':
@@ -146,6 +141,15 @@ function runNode(tf: Tf, graph: Graph, node: Node, values: readonly (Tensor | un
  */
 
 /** Filter [k, k, C_in, C_out] with every entry for input channel i = m_i; the result times w. */
+/** Channels start .. start+size-1 of a channels-last tensor (NB101's truncation). */
+export function sliceChannels(tf: Tf, x: Tensor, start: number, size: number): Tensor {
+  const begin = new Array<number>(x.rank).fill(0)
+  const sizes = new Array<number>(x.rank).fill(-1)
+  begin[x.rank - 1] = start
+  sizes[x.rank - 1] = size
+  return tf.slice(x, begin, sizes)
+}
+
 function conv2d(tf: Tf, x: Tensor4D, multiplicity: readonly number[], w: number, outChannels: number, kernel: number, stride: number, pad: number): Tensor {
   const inChannels = x.shape[3]
   const filter = new Float32Array(kernel * kernel * inChannels * outChannels)
