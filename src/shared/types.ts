@@ -16,7 +16,7 @@ export type DatasetId = 'cifar10' | 'cifar100' | 'ImageNet16-120' | 'ptb' | 'cus
 /** 'real': training images of the dataset, installed with `epsinas data` (chosen by the input seed). */
 export type InputSource = 'grey' | 'normal' | 'uniform' | 'uniform-pos' | 'real'
 
-/** `collapsed`: width-collapse rewrite on typed-array kernels; `full`: full-width network on TensorFlow.js. */
+/** `collapsed`: width-collapse rewrite on our own kernels (WebAssembly SIMD, TypeScript reference); `full`: full-width network on TensorFlow.js. */
 export type EngineId = 'collapsed' | 'full'
 
 /** Execution backends a user can ask for; `auto` picks the best one available. */

@@ -10,6 +10,7 @@ import { loadedUserSpace, refreshSpace } from '../user-spaces/load.ts'
 import type { BackendId, DatasetId, EngineId, InputSource, NanReason, SpaceId, WeightPair } from '../../shared/types.ts'
 import { EpsinasError, serializeError, type SerializedError } from '../../shared/errors.ts'
 import { checkScoreParameters, checkWeightPair, scoreKeyShape } from './score-parameters.ts'
+import { collapsedKernelsDescription } from '../core/backends/wasm/heap.ts'
 
 /** What to score: archs under one configuration and one or more weight pairs. */
 export interface ScorePairsRequest {
@@ -283,7 +284,7 @@ function uniqueNormalized(space: SpaceId, archs: readonly string[]): string[] {
 /** The engine and backend that really run for a request (`auto` resolved by loading TensorFlow.js), and why. */
 export async function resolveEngine(engine: EngineId, backend: BackendId): Promise<{ engine: EngineChoice; reason: string }> {
   const checked = checkEngineRequest(engine, backend)
-  if (checked.engine === 'collapsed') return { engine: { engine: 'collapsed', backend: 'ts' }, reason: 'ts (the collapsed engine runs on typed-array kernels)' }
+  if (checked.engine === 'collapsed') return { engine: { engine: 'collapsed', backend: 'ts' }, reason: `ts (${collapsedKernelsDescription()})` }
   if (checked.backend === 'ts') return { engine: { engine: 'full', backend: 'ts' }, reason: 'ts (requested)' }
   // Resolve `auto` here, so the cache key names the backend that really runs.
   const runtime = await loadTfjs(checked.backend)

@@ -38,7 +38,7 @@ describe('the API services over a real score store', () => {
     expect(info).toMatchObject({ version: '9.9.9', engines: ['collapsed', 'full'], workers: 2, dbPath: store.path })
     expect(info.cacheBytes).toBeGreaterThan(0)
     expect(info.backendReason).toMatch(/\S/)
-    expect(info.engineBackends).toContainEqual({ engine: 'collapsed', backend: 'ts', reason: 'the collapsed engine runs on typed-array kernels' })
+    expect(info.engineBackends).toContainEqual({ engine: 'collapsed', backend: 'ts', reason: 'the collapsed engine runs on WebAssembly SIMD kernels, bit-identical to the TypeScript ones, which EPSINAS_KERNELS=ts runs' })
   })
 
   test('jobs:start-score should run a sample in the background to done, and scores:list should return the stored scores', async () => {

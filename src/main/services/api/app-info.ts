@@ -4,6 +4,7 @@ import { serializeError } from '../../../shared/errors.ts'
 import { resolveEngine } from '../scoring.ts'
 import type { ScoreStore } from '../../store/index.ts'
 import { cacheBytes } from './cache.ts'
+import { collapsedKernelsDescription } from '../../core/backends/wasm/heap.ts'
 
 /** What app:info reports about besides the store. */
 export interface AppInfoContext {
@@ -16,7 +17,7 @@ export interface AppInfoContext {
 /** Collects the facts; the TensorFlow.js probe runs once per process (loadTfjs memoises it). */
 export async function appInfo(context: AppInfoContext): Promise<AppInfo> {
   const full = await probeFullEngine()
-  const engineBackends: EngineBackend[] = [{ engine: 'collapsed', backend: 'ts', reason: 'the collapsed engine runs on typed-array kernels' }, full]
+  const engineBackends: EngineBackend[] = [{ engine: 'collapsed', backend: 'ts', reason: collapsedKernelsDescription() }, full]
   return {
     version: context.version,
     engines: ['collapsed', 'full'],

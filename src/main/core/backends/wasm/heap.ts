@@ -158,6 +158,13 @@ export function kernelChoice(env: NodeJS.ProcessEnv = process.env): KernelChoice
   return value
 }
 
+/** What runs the collapsed engine's ops, for the backend line of `score` and the Settings page. */
+export function collapsedKernelsDescription(env: NodeJS.ProcessEnv = process.env): string {
+  return kernelChoice(env) === 'wasm'
+    ? 'the collapsed engine runs on WebAssembly SIMD kernels, bit-identical to the TypeScript ones, which EPSINAS_KERNELS=ts runs'
+    : 'the collapsed engine runs on the TypeScript reference kernels, as EPSINAS_KERNELS=ts asks'
+}
+
 let compiled: CompiledKernels | null | undefined
 
 /**
