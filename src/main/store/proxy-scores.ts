@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3'
-import { oneLine, openCacheFile } from './sqlite.ts'
-import { EpsinasError } from '../../shared/errors.ts'
+import { guardSqlite, openCacheFile } from './sqlite.ts'
 
 /** Everything a native proxy score depends on besides the arch (migration 8). */
 export interface ProxyScoreKey {
@@ -65,10 +64,6 @@ export class ProxyScoreStore {
   }
 
   private guard<T>(doing: string, fn: () => T): T {
-    try {
-      return fn()
-    } catch (error) {
-      throw new EpsinasError('STORE_FAILED', oneLine(`Cannot ${doing} the cache at ${this.path}: ${error instanceof Error ? error.message : String(error)}`))
-    }
+    return guardSqlite(doing, `the cache at ${this.path}`, fn)
   }
 }

@@ -114,3 +114,18 @@ function notOurs(reason: string): EpsinasError {
 export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ')
 }
+
+/**
+ * Runs `fn`, turning SQLite failures (disk full, locked past busy_timeout, closed store) into
+ * STORE_FAILED naming the file (`target`, e.g. "the score cache at /x.db"); our own typed errors
+ * pass through unchanged.
+ */
+export function guardSqlite<T>(doing: string, target: string, fn: () => T): T {
+  try {
+    return fn()
+  } catch (error) {
+    if (error instanceof EpsinasError) throw error
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new EpsinasError('STORE_FAILED', oneLine(`Cannot ${doing} ${target}: ${reason}`))
+  }
+}

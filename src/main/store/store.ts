@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3'
-import { EpsinasError } from '../../shared/errors.ts'
 import type { NanReason } from '../../shared/types.ts'
 import { JobStore } from './jobs.ts'
-import { oneLine, openCacheFile } from './sqlite.ts'
+import { guardSqlite, openCacheFile } from './sqlite.ts'
 import { SweepEvaluationStore } from './sweep-evaluations.ts'
 import type { ConfigSummary, ScoreConfigKey, ScoreStore, StoredScore } from './types.ts'
 import { checkConfigKey, checkScores } from './validate.ts'
@@ -181,18 +180,9 @@ class SqliteScoreStore implements ScoreStore {
     if (this.db.open) this.db.close()
   }
 
-  /**
-   * Runs `fn`, turning SQLite failures (disk full, locked past busy_timeout, closed store) into
-   * STORE_FAILED naming the file; our own typed errors pass through unchanged.
-   */
+  /** Runs `fn`, SQLite failures as STORE_FAILED naming this file (guardSqlite). */
   private guard<T>(doing: string, fn: () => T): T {
-    try {
-      return fn()
-    } catch (error) {
-      if (error instanceof EpsinasError) throw error
-      const reason = error instanceof Error ? error.message : String(error)
-      throw new EpsinasError('STORE_FAILED', oneLine(`Cannot ${doing} the score cache at ${this.path}: ${reason}`))
-    }
+    return guardSqlite(doing, `the score cache at ${this.path}`, fn)
   }
 }
 

@@ -141,7 +141,8 @@ export const PAPER_WEIGHTS_TABLES: ReadonlyArray<{ space: string; dataset: strin
 /** Table 10: NAS-Bench-NLP, PTB, embedding initialisations, weights (1e-5, 1e-3). */
 export const PAPER_EMBEDDING_TABLE: PaperTable = { table: 'Table 10', caption: 'NAS-Bench-NLP, PTB, 5,000 random archs', rows: parseRows(TABLE_10_EMBEDDING, true) }
 
-/** Table 11: NAS-Bench-201, CIFAR-10, batch 256, weights (1e-7, 1), 5,000 archs. */
+/** Table 11: NAS-Bench-201, CIFAR-10, batch 256, weights (1e-7, 1), 5,000 archs; the space and dataset it is on, as data like the weights tables. */
+export const PAPER_INPUTS_TABLE_ON = { space: 'nb201', dataset: 'cifar10' } as const
 export const PAPER_INPUTS_TABLE: PaperTable = { table: 'Table 11', caption: 'NAS-Bench-201, CIFAR-10, batch 256, weights (1e-7, 1), 5,000 archs', rows: parseRows(TABLE_11_INPUTS, false) }
 
 /** The batch study has no table in the paper: Figure 4 plots it (NB201, three datasets, batches 8..1024, 10 batches each). */

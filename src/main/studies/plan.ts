@@ -4,7 +4,7 @@
  */
 import { exponentGrid, gridPairs, weightsOf } from '../core/weights/index.ts'
 import type { DatasetId, InputSource, WeightPair } from '../../shared/types.ts'
-import { exponentKey, PAPER_BATCH_FIGURE, PAPER_EMBEDDING_TABLE, PAPER_INPUTS_TABLE, PAPER_WEIGHTS_TABLES, type PaperRow, type PaperTable } from './paper.ts'
+import { exponentKey, PAPER_BATCH_FIGURE, PAPER_EMBEDDING_TABLE, PAPER_INPUTS_TABLE, PAPER_INPUTS_TABLE_ON, PAPER_WEIGHTS_TABLES, type PaperRow, type PaperTable } from './paper.ts'
 
 export const STUDY_KINDS = ['weights', 'batch', 'inputs', 'embedding'] as const
 export type StudyKind = (typeof STUDY_KINDS)[number]
@@ -97,7 +97,7 @@ const INPUT_LABELS: Record<InputSource, string> = { real: 'real data', grey: 'gr
  * installed) with why. The paper's Table 11 is NB201 CIFAR-10 only.
  */
 export function planInputs(base: StudyBase, unavailable: ReadonlyMap<InputSource, string>): StudyPlan {
-  const withPaper = base.space === 'nb201' && base.dataset === 'cifar10'
+  const withPaper = base.space === PAPER_INPUTS_TABLE_ON.space && base.dataset === PAPER_INPUTS_TABLE_ON.dataset
   const rows = STUDY_INPUTS.map((input): StudyRowPlan => {
     const reason = unavailable.get(input)
     return {

@@ -7,13 +7,14 @@
  */
 import type { CompareRequest, CompareResponse, ComparePoint, ProxyStatsView } from '../../../shared/api.ts'
 import { commonArchs, statsWithIntervals } from '../../core/stats/index.ts'
-import { benchmarkKey, installedAccuracyTable as sharedAccuracyTable, SUITE_ZERO_ACCURACY } from '../../benchmarks/installed-accuracies.ts'
+import { benchmarkKey, installedAccuracyTable as sharedAccuracyTable } from '../../benchmarks/installed-accuracies.ts'
 import { spaceBenchmarkData } from '../../benchmarks/space-data/index.ts'
 import { getSpace } from '../../core/spaces/registry.ts'
-import { listProxies, proxyScores, type BenchmarkStore } from '../../store/benchmarks.ts'
+import type { BenchmarkStore } from '../../store/benchmarks.ts'
 import type { ScoreStore } from '../../store/index.ts'
 import type { DatasetId, SpaceId } from '../../../shared/types.ts'
 import { pointParameters } from '../parameter-counts.ts'
+import { installedProxyColumns } from '../ranking.ts'
 import { listScores } from './scores.ts'
 
 /** Joins and computes; `benchmarks` holds the imported benchmark tables. */
@@ -38,12 +39,8 @@ export async function compareScores(store: ScoreStore, benchmarks: BenchmarkStor
   const keys = scores.map((s) => toKey(s.arch))
   const params = await pointParameters(benchmarks, request.space, request.dataset, scores.map((s) => s.arch), keys)
   const points: ComparePoint[] = scores.map((s, i) => ({ arch: s.arch, epsilon: s.epsilon, accuracy: accuracies.get(keys[i]) ?? null, params: params.params[i] }))
-  const proxyNames = listProxies(benchmarks, request.space, request.dataset).filter((name) => name !== SUITE_ZERO_ACCURACY)
-  if (proxyNames.length === 0) missing.push('install NAS-Bench-Suite-Zero to compare with other zero-cost proxies')
-  const proxies = proxyNames.map((name) => {
-    const values = proxyScores(benchmarks, request.space, request.dataset, name)
-    return { name, scores: keys.map((key) => finiteOrNull(values.get(key) ?? null)) }
-  })
+  const proxies = installedProxyColumns(benchmarks, request.space, request.dataset, scores.map((s) => s.arch)).map(({ name, values }) => ({ name, scores: values.map(finiteOrNull) }))
+  if (proxies.length === 0) missing.push('install NAS-Bench-Suite-Zero to compare with other zero-cost proxies')
   const acc = points.map((p) => p.accuracy)
   const usable = acc.filter((a) => a !== null).length
   const topK = requestedK ?? Math.max(1, Math.round(usable / 10))
