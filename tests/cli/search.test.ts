@@ -53,7 +53,7 @@ describe('epsinas search on an installed Suite-Zero NB201 file', () => {
     expect(row('random + warm-up synflow')).toEqual(['random + warm-up synflow', '60.00 [60.00, 60.00]'])
     expect(row('evolution + warm-up synflow')).toEqual(['evolution + warm-up synflow', '60.00 [60.00, 60.00]'])
     expect(run.stdout).toContain('note: synflow: 1 of 12 archs NaN or unscored, ranked last\n')
-    expect(run.stdout).toContain('note: --pool 3000 capped at the 12 archs with installed accuracies\n')
+    expect(run.stdout).toContain('note: --pool 3000 capped at the 12 archs with accuracies\n')
     const result = readJson(json)
     expect(result.archs).toBe(12)
     expect(result.pool).toBe(12)
@@ -84,7 +84,7 @@ describe('epsinas search on an installed Suite-Zero NB201 file', () => {
     const args = ['--algorithm', 'random', '--warmup', 'epsilon', '--budget', '1', '--repeats', '3', '--batch', '4', '--json', json]
     const first = search(args)
     expect(first.status).toBe(0)
-    expect(first.stderr).toMatch(/^job j[0-9a-f]{8}: epsilon of the 12 archs with installed accuracies, from the cache or scored now/m)
+    expect(first.stderr).toMatch(/^job j[0-9a-f]{8}: epsilon of the 12 archs with accuracies, from the cache or scored now/m)
     expect(first.stderr).toMatch(/12 architectures: 12 scored now .* 0 from the cache/)
     const again = search(args)
     expect(again.stderr).toMatch(/12 architectures: 0 scored now .* 12 from the cache/)
@@ -112,14 +112,14 @@ describe('epsinas search on an installed Suite-Zero NB201 file', () => {
     expect(run.stdout.split('\n').filter((line) => line.startsWith('random'))).toHaveLength(1)
   })
 
-  test('a proxy that is not installed, and a space without a mutation, are one-line errors that write nothing', () => {
+  test('a proxy that is not installed, and a space without installed accuracies, are one-line errors that write nothing', () => {
     const json = join(dir, 'never.json')
     const proxy = search(['--warmup', 'grasp', '--json', json])
     expect(proxy.status).toBe(2)
     expect(proxy.stderr).toBe(`epsinas: grasp is not epsilon, none or a proxy installed for nb201 cifar10 in ${db} (installed: jacov, synflow)\n`)
     const space = search(['--space', 'nb101', '--json', json])
     expect(space.status).toBe(2)
-    expect(space.stderr).toBe('epsinas: epsinas search runs on nb201, natssss (spaces with a one-token mutation), not nb101\n')
+    expect(space.stderr).toBe(`epsinas: no installed nb101 cifar10 accuracies in ${db} (see epsinas data list, or pass --accuracies FILE)\n`)
     const algorithm = search(['--algorithm', 'bayes'])
     expect(algorithm.status).toBe(2)
     expect(algorithm.stderr).toContain("--algorithm takes random, evolution, comma-separated (got 'bayes')")

@@ -64,7 +64,7 @@ describe('search algorithms on a synthetic space with a known optimum', () => {
 
 describe('mutation neighbours by edit distance over the installed archs', () => {
   test('the full space: every one-token change (the reference NB201 mutation: 6 edges x 4 other ops = 24)', () => {
-    const neighbours = problem.neighbours(space.archs.indexOf('aaaaaa'))
+    const neighbours = editDistanceNeighbours(space.archs, (arch) => [...arch])(space.archs.indexOf('aaaaaa'))
     expect(neighbours.length).toBe(24)
     expect(neighbours.map((i) => space.archs[i]).slice(0, 5)).toEqual(['baaaaa', 'caaaaa', 'daaaaa', 'eaaaaa', 'abaaaa'])
   })

@@ -1,4 +1,4 @@
-import { editDistanceNeighbours, type SearchProblem, type SearchVariant } from '../../src/main/search/index.ts'
+import { mutationOver, type SearchProblem, type SearchVariant } from '../../src/main/search/index.ts'
 
 /**
  * A synthetic space with a known optimum: archs are `positions` tokens over `values` letters (6 x 5
@@ -23,7 +23,7 @@ export function syntheticSpace(positions = 6, values = 5): { archs: string[]; ac
 }
 
 export function problemOf(space: { archs: string[]; accuracy: Float64Array }): SearchProblem {
-  return { archs: space.archs, selectionAccuracy: space.accuracy, reportedAccuracy: space.accuracy, neighbours: editDistanceNeighbours(space.archs, (arch) => [...arch]) }
+  return { archs: space.archs, selectionAccuracy: space.accuracy, reportedAccuracy: space.accuracy, mutate: mutationOver(space.archs, (arch) => [...arch]) }
 }
 
 /** The reference's settings: budget 300, population 64, tournament 10, no guide. */

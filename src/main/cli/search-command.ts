@@ -7,11 +7,12 @@ import { createJob } from '../jobs/job-runner.ts'
 import { REFERENCE_POPULATION, REFERENCE_TOURNAMENT, type GuideScores, type SearchProblem, type VariantResult } from '../search/index.ts'
 import { simulateStudy } from '../search/study.ts'
 import { NO_GUIDE, planVariants, type VariantPlan } from '../search/variants.ts'
-import { EPSILON_GUIDE, guideNames, guideOf, installedProxyGuides, installedSearchProblem, type InstalledSearchProblem } from '../services/search.ts'
+import { EPSILON_GUIDE, guideNames, guideOf, installedProxyGuides, searchProblem } from '../services/search.ts'
 import { parseWeightPair } from '../services/score-parameters.ts'
-import { openBenchmarkStore } from '../store/benchmarks.ts'
+import { openBenchmarkStore, type BenchmarkStore } from '../store/benchmarks.ts'
 import { openStore } from '../store/index.ts'
 import { cutInput, EpsinasError } from '../../shared/errors.ts'
+import { noteOnStderr, selectArchs } from './arch-selection.ts'
 import { checkOutputFile } from './output-file.ts'
 import { parseInteger } from './parse.ts'
 import { failUnlessDone, runJobInForeground } from './run-job.ts'
@@ -28,12 +29,14 @@ interface SearchOptions extends ScoringOptions {
   seed: number
   weights?: string
   json?: string
+  archs?: string
+  accuracies?: string
 }
 
-/** `epsinas search`: random search and ageing evolution simulated over the installed accuracies (docs/search.md). */
+/** `epsinas search`: random search and ageing evolution simulated over the installed accuracies or an --accuracies file (docs/search.md). */
 export function searchCommand(): Command {
   const command = new Command('search')
-    .description('simulate random search and ageing evolution over the installed accuracies, plain or guided by epsilon or a proxy (docs/search.md)')
+    .description('simulate random search and ageing evolution over the installed accuracies (or --accuracies FILE) of any space, plain or guided by epsilon or a proxy (docs/search.md)')
     .addOption(new Option('--algorithm <list>', 'random, evolution, or both comma-separated').argParser(parseList('--algorithm', ['random', 'evolution'])).default(['evolution'], 'evolution'))
     .addOption(new Option('--warmup <list>', 'none, epsilon or an installed proxy, comma-separated: each a variant').argParser(parseList('--warmup')).default([NO_GUIDE], NO_GUIDE))
     .addOption(new Option('--move <list>', 'evolution: none, epsilon or an installed proxy picking each parent, comma-separated').argParser(parseList('--move')).default([NO_GUIDE], NO_GUIDE))
@@ -44,6 +47,8 @@ export function searchCommand(): Command {
     .option('--seed <s>', 'seed of the runs', parseInteger('--seed', 0), 0)
     .option('--weights <w1,w2>', 'epsilon guide: the weight pair of the cached scores (default: the space default)')
     .option('--json <file>', 'write per variant the best-so-far curve (median, q25, q75 per trained model) and final')
+    .option('--archs <file>', 'the space: these archs (one per line, or the space\'s own arch files) with an accuracy, instead of every installed one')
+    .option('--accuracies <file>', 'accuracies CSV (arch,accuracy), the oracle instead of the installed benchmark accuracies in --db (any space, imported ones included)')
   return addScoringOptions(command).action(async (options: SearchOptions) => {
     await runSearch(options)
   })
@@ -65,23 +70,28 @@ async function runSearch(options: SearchOptions): Promise<void> {
   const plans = planVariants(options.algorithm, options.warmup, options.move)
   const notes: string[] = []
   if (!options.algorithm.includes('evolution') && options.move.some((move) => move !== NO_GUIDE)) notes.push('--move picks evolution parents: random search has none, so it was not used')
-  const benchmarks = openBenchmarkStore(options.db, { readOnly: true })
-  let installed: InstalledSearchProblem
-  let guides: Map<string, GuideScores>
-  try {
-    installed = installedSearchProblem(benchmarks, options.space, dataset)
-    // Proxies are read (and a name typed wrong refused) before minutes of epsilon scoring.
-    guides = installedProxyGuides(benchmarks, options.space, dataset, installed.problem.archs, guideNames(plans), notes)
-  } finally {
-    benchmarks.close()
+  const archs = options.archs ? await selectArchs(options.space, { kind: 'file', path: options.archs, db: options.db }, noteOnStderr) : undefined
+  const openTables = (): BenchmarkStore => openBenchmarkStore(options.db, { readOnly: true })
+  const installed = await searchProblem({ space: options.space, dataset, db: options.db, accuraciesFile: options.accuracies, archs }, openTables)
+  // Proxies are read (and a name typed wrong refused) before minutes of epsilon scoring; only
+  // when named: a search over an --accuracies file needs no benchmark tables.
+  const proxies = guideNames(plans).filter((name) => name !== EPSILON_GUIDE)
+  let guides = new Map<string, GuideScores>()
+  if (proxies.length > 0) {
+    const benchmarks = openTables()
+    try {
+      guides = installedProxyGuides(benchmarks, options.space, dataset, installed.problem.archs, proxies, notes)
+    } finally {
+      benchmarks.close()
+    }
   }
   const { problem } = installed
   if (guideNames(plans).includes(EPSILON_GUIDE)) guides.set(EPSILON_GUIDE, await epsilonGuide(options, problem.archs, notes))
   const pool = Math.min(options.pool, problem.archs.length)
-  if (pool < options.pool && plans.some((plan) => plan.warmup !== NO_GUIDE)) notes.push(`--pool ${options.pool} capped at the ${problem.archs.length} archs with installed accuracies`)
+  if (pool < options.pool && plans.some((plan) => plan.warmup !== NO_GUIDE)) notes.push(`--pool ${options.pool} capped at the ${problem.archs.length} archs with accuracies`)
   const results = runVariants(problem, plans, guides, { ...options, pool })
   process.stdout.write(
-    `${problem.archs.length} archs with installed ${options.space} ${dataset} accuracies; curve: ${installed.reported}; parents by: ${installed.selection}\n` +
+    `${problem.archs.length} archs with ${options.accuracies === undefined ? 'installed ' : ''}${options.space} ${dataset} accuracies; curve: ${installed.reported}; parents by: ${installed.selection}\n` +
       `budget ${options.budget} trained models, ${options.repeats} repeats, seed ${options.seed}: best accuracy found, median [q25, q75]\n` +
       `${formatFinalTable(plans, results)}\n${notes.map((note) => `note: ${note}\n`).join('')}`,
   )
@@ -121,7 +131,7 @@ async function epsilonGuide(options: SearchOptions, archs: readonly string[], no
   const store = openStore(options.db)
   try {
     const jobId = createJob(store, spec, archs)
-    process.stderr.write(`job ${jobId}: epsilon of the ${archs.length} archs with installed accuracies, from the cache or scored now (cache ${store.path})\n`)
+    process.stderr.write(`job ${jobId}: epsilon of the ${archs.length} archs with accuracies, from the cache or scored now (cache ${store.path})\n`)
     const outcome = await runJobInForeground(store, jobId, { progress: options.progress })
     failUnlessDone(outcome)
     const byArch = new Map(outcome.summary.pairs[0].rows.map((row) => [row.arch, row.epsilon]))

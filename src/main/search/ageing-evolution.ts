@@ -8,7 +8,7 @@ import { warmUpPool } from './warm-up.ts'
  * run_evolution_search): a population of `population` trained archs, random or the warm-up pool's
  * best; then each step samples `tournament` distinct members, takes the best as parent (by the
  * selection accuracy, or with "move" by the guide score: "the trainless scoring metric replaces
- * validation accuracy", paper section 2.2), trains one random neighbour of it, appends it and
+ * validation accuracy", paper section 2.2), trains one mutation of it (the space's: mutation.ts), appends it and
  * removes the oldest member. Every trained arch counts against the budget, repeats included.
  */
 export function ageingEvolution(problem: SearchProblem, variant: SearchVariant, rng: SeededRandom): Float64Array {
@@ -24,8 +24,7 @@ export function ageingEvolution(problem: SearchProblem, variant: SearchVariant, 
   const fitness = variant.move ?? problem.selectionAccuracy
   while (!best.spent) {
     const parent = tournamentWinner(population, fitness, variant.tournament, rng)
-    const options = problem.neighbours(parent)
-    const child = options.length === 0 ? parent : options[rng.nextInt(options.length)]
+    const child = problem.mutate(parent, rng)
     best.query(child)
     population.push(child)
     population.shift()

@@ -2,5 +2,6 @@ export { REFERENCE_POPULATION, REFERENCE_TOURNAMENT, type GuideScores, type Sear
 export { randomSearch } from './random-search.ts'
 export { ageingEvolution } from './ageing-evolution.ts'
 export { editDistanceNeighbours } from './neighbours.ts'
+export { drawnMutation, mutationOver, type Mutation } from './mutation.ts'
 export { curveQuartiles, type Quartiles } from './summary.ts'
 export { repeatRandom, runVariant, simulate, type VariantResult } from './simulate.ts'

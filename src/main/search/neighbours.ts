@@ -1,6 +1,7 @@
 /**
- * Mutation neighbours over a finite set of archs written as fixed-length token lists (an NB201
- * cell's six edge ops, a size-space arch's five channel counts). The reference mutates one NB201
+ * Mutation neighbours over a finite set of archs written as token lists (each space's
+ * mutationTokens: an NB201 cell's six edge ops, a size-space arch's five channel counts, NB101's
+ * padded matrix bits and ops, an NB-NLP recepie's nodes). The reference mutates one NB201
  * edge to another op: a uniform pick among the 24 archs at edit distance 1. Where only some archs
  * have accuracies (Suite-Zero's 725 of 15,625), most of those neighbours cannot be trained, so a
  * mutation steps to the installed archs at the smallest edit distance instead: distance 1 where
@@ -46,11 +47,16 @@ function distanceOne(list: readonly string[], alphabets: readonly string[][], in
 
 /** The other archs at the smallest edit distance from arch `i` (a scan: only archs without a distance-1 neighbour get here). */
 function nearest(i: number, lists: ReadonlyArray<readonly string[]>): number[] {
+  return nearestTo(lists[i], lists, i)
+}
+
+/** The archs of `lists` (but `skip`) at the smallest nonzero edit distance from `target`, in index order. */
+export function nearestTo(target: readonly string[], lists: ReadonlyArray<readonly string[]>, skip = -1): number[] {
   let best = Number.POSITIVE_INFINITY
   let out: number[] = []
   lists.forEach((list, j) => {
-    if (j === i) return
-    const distance = editDistance(lists[i], list)
+    if (j === skip) return
+    const distance = editDistance(target, list)
     if (distance === 0) return
     if (distance < best) {
       best = distance

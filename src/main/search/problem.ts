@@ -1,3 +1,5 @@
+import type { Mutation } from './mutation.ts'
+
 /**
  * What a simulated search runs over: a finite set of architectures with their trained accuracies
  * (the "oracle": querying one counts as training one model), the neighbours a mutation may step to,
@@ -12,8 +14,8 @@ export interface SearchProblem {
   selectionAccuracy: Float64Array
   /** What the best-so-far curve reports (the reference: test accuracy). */
   reportedAccuracy: Float64Array
-  /** Archs one mutation of arch `i` may give (never `i` itself); evolution only. */
-  neighbours(i: number): readonly number[]
+  /** One random mutation of arch `i` (mutation.ts); evolution only. */
+  mutate: Mutation
 }
 
 /**

@@ -1,15 +1,18 @@
 /**
- * The I/O half of `epsinas search`: the installed accuracies as the search's oracle, and the guide
- * scores (installed Suite-Zero proxies here; epsilon comes from the score cache through a score job,
- * run by the caller) aligned with the oracle's archs.
+ * The I/O half of `epsinas search`: the accuracies as the search's oracle (installed, or an
+ * --accuracies file) with the space's own mutation, and the guide scores (installed Suite-Zero
+ * proxies here; epsilon comes from the score cache through a score job, run by the caller) aligned
+ * with the oracle's archs.
  */
 import { installedAccuracyTable, type InstalledAccuracyTable } from '../benchmarks/installed-accuracies.ts'
-import { archTokens, SEARCHABLE_SPACES } from '../search/arch-tokens.ts'
-import { editDistanceNeighbours, type GuideScores, type SearchProblem } from '../search/index.ts'
+import { spaceBenchmarkData } from '../benchmarks/space-data/index.ts'
+import { getSpace, type SearchSpace } from '../core/spaces/registry.ts'
+import { drawnMutation, mutationOver, type GuideScores, type SearchProblem } from '../search/index.ts'
 import { NO_GUIDE, type VariantPlan } from '../search/variants.ts'
-import { listProxies, type BenchmarkStore } from '../store/benchmarks.ts'
+import { listProxies, proxyKeys, type BenchmarkStore } from '../store/benchmarks.ts'
 import { SUITE_ZERO_ACCURACY } from '../benchmarks/installed-accuracies.ts'
 import { installedProxyColumns } from './ranking.ts'
+import { studyTarget } from './studies.ts'
 import type { DatasetId, SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 
@@ -24,23 +27,88 @@ export interface InstalledSearchProblem {
 /**
  * The archs with installed accuracies are the space: the curve reports the installed accuracy the
  * way `stats` reads it (trained test, else Suite-Zero validation), parents are chosen by the
- * validation accuracy where installed (the reference: x-valid), else by the reported one.
+ * validation accuracy where installed (the reference: x-valid), else by the reported one. The archs
+ * are `candidates` (an --archs file), else the installed or enumerated ones; archs the tables key
+ * alike (NB101's isomorphic specs share a module hash) are one model: the first in sorted order stands for it.
  */
-export function installedSearchProblem(store: BenchmarkStore, space: SpaceId, dataset: DatasetId): InstalledSearchProblem {
-  const tokens = archTokens(space)
-  if (tokens === null) throw new EpsinasError('BAD_ARGUMENT', `epsinas search runs on ${SEARCHABLE_SPACES.join(', ')} (spaces with a one-token mutation), not ${space}`)
+export function installedSearchProblem(store: BenchmarkStore, space: SpaceId, dataset: DatasetId, candidates?: readonly string[]): InstalledSearchProblem {
+  const definition = getSpace(space)
   const reported = installedAccuracyTable(store, space, dataset)
-  if (reported.source === null) throw new EpsinasError('BAD_FILE', `no installed ${space} ${dataset} accuracies in ${store.path} (see epsinas data list)`)
+  if (reported.source === null) throw new EpsinasError('BAD_FILE', `no installed ${space} ${dataset} accuracies in ${store.path} (see epsinas data list, or pass --accuracies FILE)`)
   const validation = installedAccuracyTable(store, space, dataset, 'valid')
   const selection: InstalledAccuracyTable = validation.source === null ? reported : validation
-  // Sorted: the space's order must not depend on how the tables were written, or a seed's run would.
-  const archs = [...reported.accuracies.keys()].filter((arch) => selection.accuracies.has(arch)).sort()
-  const column = (table: InstalledAccuracyTable): Float64Array => Float64Array.from(archs, (arch) => table.accuracies.get(arch) as number)
+  const archs = installedModels(definition, store, dataset, reported, selection, candidates)
+  if (archs.length === 0) throw new EpsinasError('BAD_FILE', `none of the --archs architectures has an installed ${space} ${dataset} accuracy in ${store.path}`)
+  const column = (table: InstalledAccuracyTable): Float64Array => Float64Array.from(archs, (arch) => table.accuracies.get(definition.benchmarkKey(arch)) as number)
   return {
-    problem: { archs, reportedAccuracy: column(reported), selectionAccuracy: column(selection), neighbours: editDistanceNeighbours(archs, tokens) },
+    problem: { archs, reportedAccuracy: column(reported), selectionAccuracy: column(selection), mutate: spaceMutation(definition, archs) },
     reported: reported.source.description,
     selection: (selection.source ?? reported.source).description,
   }
+}
+
+/**
+ * One arch per installed model with both accuracies, sorted: a seed's run must not depend on how the
+ * tables were written. Where arch ids are the tables' keys, the tables list the archs themselves;
+ * else the installed benchmark's, the enumeration's, or the specs of the installed Suite-Zero keys.
+ */
+function installedModels(space: SearchSpace, store: BenchmarkStore, dataset: DatasetId, reported: InstalledAccuracyTable, selection: InstalledAccuracyTable, candidates?: readonly string[]): string[] {
+  const suiteZeroSpecs = (): string[] | null => {
+    const specs = proxyKeys(store, space.id, dataset).map((key) => key.spec)
+    return specs.length === 0 ? null : specs
+  }
+  const pool = candidates ?? (space.hasBenchmarkKey ? (spaceBenchmarkData(space.id).installedArchs?.(store.path) ?? space.enumerate() ?? suiteZeroSpecs()) : [...reported.accuracies.keys()])
+  if (pool === null) throw new EpsinasError('BAD_ARGUMENT', `${space.title} cannot be enumerated here: pass --archs FILE (one ${space.writtenForm} per line)`)
+  const byModel = new Map<string, string>()
+  for (const arch of [...pool].sort()) {
+    const key = space.benchmarkKey(arch)
+    if (!byModel.has(key) && reported.accuracies.has(key) && selection.accuracies.has(key)) byModel.set(key, arch)
+  }
+  return [...byModel.values()]
+}
+
+/** What `searchProblem` reads: the installed tables of `db`, or `accuraciesFile`; `archs` from --archs. */
+export interface SearchProblemRequest {
+  space: SpaceId
+  dataset: DatasetId
+  db: string
+  accuraciesFile?: string
+  archs?: readonly string[]
+}
+
+/**
+ * The oracle of a search: the installed accuracy tables where the space has them (installedSearchProblem),
+ * else what `epsinas study` correlates with (an --accuracies file, or the installed NB-NLP losses,
+ * negated so that higher is better), which also selects the parents.
+ */
+export async function searchProblem(request: SearchProblemRequest, openTables: () => BenchmarkStore): Promise<InstalledSearchProblem> {
+  if (request.accuraciesFile === undefined && spaceBenchmarkData(request.space).accuracies !== undefined) {
+    const store = openTables()
+    try {
+      return installedSearchProblem(store, request.space, request.dataset, request.archs)
+    } finally {
+      store.close()
+    }
+  }
+  const target = await studyTarget({ space: request.space, dataset: request.dataset, db: request.db, accuraciesFile: request.accuraciesFile, archs: request.archs, sample: Number.POSITIVE_INFINITY, seed: 0 })
+  // A NaN accuracy (a diverged NB-NLP run) cannot be a best-so-far value: such archs are not in the space.
+  const kept = target.archs.map((arch, i) => ({ arch, accuracy: target.lowerIsBetter ? -target.accuracies[i] : target.accuracies[i] })).filter(({ accuracy }) => Number.isFinite(accuracy))
+  if (kept.length === 0) throw new EpsinasError('BAD_FILE', `none of the ${request.space} archs has a finite accuracy in ${target.source}`)
+  const archs = kept.map(({ arch }) => arch)
+  const accuracy = Float64Array.from(kept, ({ accuracy: value }) => value)
+  const source = `${target.source}${target.lowerIsBetter ? ', negated' : ''}`
+  return { problem: { archs, reportedAccuracy: accuracy, selectionAccuracy: accuracy, mutate: spaceMutation(getSpace(request.space), archs) }, reported: source, selection: source }
+}
+
+/**
+ * The space's mutation over `archs`: its own draw where it has one (NB101), else one token changed
+ * (SearchSpace.mutationTokens), else, with no structure, a uniform draw among the others.
+ */
+function spaceMutation(space: SearchSpace, archs: readonly string[]): SearchProblem['mutate'] {
+  if (archs.length === 0 || space.mutationTokens(archs[0]) === null) return mutationOver(archs, null)
+  const tokens = (arch: string): readonly string[] => space.mutationTokens(arch) as readonly string[]
+  if (!space.hasMutate) return mutationOver(archs, tokens)
+  return drawnMutation(archs, (arch, rng) => space.mutate(arch, rng) as string, tokens, (arch) => space.benchmarkKey(arch))
 }
 
 /** Scores aligned with `archs`, higher better; NaN and unscored archs become -Infinity: they rank last. */

@@ -5,6 +5,7 @@
  */
 import type { Graph } from '../ir/graph.ts'
 import { countParameters } from '../ir/parameters.ts'
+import type { SeededRandom } from '../random.ts'
 import { DATASETS, type DatasetId, type WeightPair } from '../../../shared/types.ts'
 import { EpsinasError } from '../../../shared/errors.ts'
 
@@ -69,6 +70,19 @@ export interface SpaceDefinition<Arch> {
    * unrolled over time and stops before the decoder); absent: the literal network's countParameters.
    */
   parameterCount?(arch: Arch, dataset: DatasetId): number
+  /**
+   * The arch as tokens for `epsinas search`'s mutation (src/main/search/mutation.ts): one token
+   * changed is one step of the space's reference mutation, and the number of positions where two
+   * archs' lists differ is their edit distance. Absent: the space has no structure to mutate, and a
+   * mutation is a uniform draw among the other archs.
+   */
+  mutationTokens?(arch: Arch): readonly string[]
+  /**
+   * One random mutation as the space's reference draws it (NB101: NASLib's, several tokens may
+   * change at once), always an arch of the space; only with mutationTokens, which say how near the
+   * child is to archs that can be trained when it cannot. Absent: one token changed, uniformly.
+   */
+  mutate?(arch: Arch, random: SeededRandom): Arch
 }
 
 /** An image of `dataset` as NAS-Bench-201 fixes it: 3 channels of imageSize x imageSize (0 x 0 for text). */
@@ -115,6 +129,12 @@ export interface SearchSpace {
    * arch has one, so selection and ranking can lean on it where epsilon says nothing.
    */
   parameterCount(arch: string, dataset: DatasetId): number
+  /** The arch's mutation tokens (SpaceDefinition.mutationTokens), or null when the space has none. */
+  mutationTokens(arch: string): readonly string[] | null
+  /** Whether the space draws its own mutations (SpaceDefinition.mutate). */
+  readonly hasMutate: boolean
+  /** One random mutation of `arch` in normal written form, or null when the space draws none. */
+  mutate(arch: string, random: SeededRandom): string | null
 }
 
 /** Parameter counts each space remembers (about 100 bytes each) before it starts again. */
@@ -177,5 +197,8 @@ export function defineSpace<Arch>(definition: SpaceDefinition<Arch>): SearchSpac
       parameterCounts.set(key, count)
       return count
     },
+    mutationTokens: (arch: string) => (d.mutationTokens ? d.mutationTokens(d.parse(arch)) : null),
+    hasMutate: d.mutate !== undefined,
+    mutate: (arch: string, random: SeededRandom) => (d.mutate ? d.format(d.mutate(d.parse(arch), random)) : null),
   })
 }

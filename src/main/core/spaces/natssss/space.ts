@@ -29,4 +29,6 @@ export const natsSssSpace = defineSpace({
     const { classes, imageSize } = DATASETS[dataset]
     return buildNatsSssNetwork(arch, { batchSize, imageSize, classes })
   },
+  // The five channel counts: a mutation changes one of them (NATS-Bench's REA on the size space).
+  mutationTokens: (arch) => arch.map(String),
 })

@@ -5,6 +5,7 @@ import { nb101Hash } from './hash.ts'
 import { NB101_REFERENCE_OUTPUTS, buildNb101Network } from './network.ts'
 import { sampleNb101Specs } from './sample.ts'
 import { countParameters } from '../../ir/parameters.ts'
+import { nb101Mutate, nb101MutationTokens } from './mutation.ts'
 
 /** Classes of the benchmark's trained classifier (its trainable_parameters count them; the scored network has 1 output). */
 const NB101_BENCHMARK_CLASSES = 10
@@ -31,4 +32,6 @@ export const nb101Space = defineSpace({
   },
   parameterCount: (spec, dataset) =>
     countParameters(buildNb101Network(spec, { batchSize: 1, imageSize: DATASETS[dataset].imageSize, classes: NB101_BENCHMARK_CLASSES })),
+  mutationTokens: nb101MutationTokens,
+  mutate: nb101Mutate,
 })

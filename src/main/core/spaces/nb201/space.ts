@@ -27,4 +27,6 @@ export const nb201Space = defineSpace({
     const { classes, imageSize } = DATASETS[dataset]
     return buildNb201Network(cell, { batchSize, imageSize, classes, form })
   },
+  // The six edges' "op~from" in arch-string order: the reference mutation changes one edge's op.
+  mutationTokens: (cell) => formatNb201Arch(cell).split(/[|+]/).filter((token) => token !== ''),
 })

@@ -4,6 +4,7 @@ import { NBNLP_STEPS } from './embedding.ts'
 import { buildNbnlpNetwork } from './network.ts'
 import { sampleRecepies } from './sample.ts'
 import { nbnlpParameterCount } from './parameters.ts'
+import { nbnlpMutationTokens } from './mutation-tokens.ts'
 
 /** NAS-Bench-NLP: recurrent-cell recepies with their hyper-parameters, on Penn Treebank; unbounded. */
 export const nbnlpSpace = defineSpace({
@@ -21,4 +22,5 @@ export const nbnlpSpace = defineSpace({
   // Hyper-parameters travel in the arch (each training log has its own); the sequence is the benchmark's bptt.
   buildNetwork: (arch, { batchSize }) => buildNbnlpNetwork(arch, { batchSize, steps: NBNLP_STEPS }),
   parameterCount: (arch) => nbnlpParameterCount(arch),
+  mutationTokens: nbnlpMutationTokens,
 })
