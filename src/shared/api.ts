@@ -395,11 +395,18 @@ export interface ProxyStatsView extends EpsilonStatsView {
   intervals: CorrelationIntervalsView
 }
 
+/** Where a proxy's values come from: published by NAS-Bench-Suite-Zero, or computed here by `epsinas proxies`. */
+export type ProxySource = 'suite-zero' | 'native'
+
 /** Everything the Compare page shows. */
 export interface CompareResponse {
   points: ComparePoint[]
-  /** Other proxies' scores aligned with `points` (null: NaN or not scored by that proxy). */
-  proxies: Array<{ name: string; scores: Array<number | null> }>
+  /**
+   * Other proxies' scores aligned with `points` (null: NaN or not scored by that proxy), from both
+   * sources: `name` is unique (`synflow` published, `native:synflow` computed by epsinas proxies),
+   * `description` says where the values come from (the native key in full).
+   */
+  proxies: Array<{ name: string; source: ProxySource; description: string; scores: Array<number | null> }>
   /** Each proxy (epsilon first) on its own coverage: the archs where it and the accuracy are finite. */
   stats: ProxyStatsView[]
   /**

@@ -8,7 +8,7 @@ import { EpsinasError } from '../../shared/errors.ts'
 /** `epsinas merge OUT.db SHARD.db...`: merges score caches (the shards of a job) into one. */
 export function mergeCommand(): Command {
   return new Command('merge')
-    .description('merge score caches (e.g. the --shard files of a job) into OUT, in one transaction: a score in several files once, a conflicting one refused')
+    .description('merge score caches (e.g. the --shard files of a job) into OUT, with their native proxy scores, in one transaction: a score in several files once, a conflicting one refused')
     .argument('<out>', 'the cache to merge into (created when missing)')
     .argument('<shards...>', 'the caches to merge')
     .action((out: string, shards: string[]) => {
@@ -24,11 +24,17 @@ export function mergeCommand(): Command {
 export function mergeAndReport(out: string, sources: readonly string[]): void {
   const result = mergeCaches(out, sources)
   let added = 0
+  let addedNative = 0
   for (const source of result.sources) {
+    const native = source.nativeProxies
     added += source.added
-    process.stderr.write(`${source.path}: ${source.scores} scores (${source.added} new, ${source.same} already there), ${source.jobs.length} job${source.jobs.length === 1 ? '' : 's'}\n`)
+    addedNative += native.added
+    process.stderr.write(
+      `${source.path}: ${source.scores} scores (${source.added} new, ${source.same} already there), ` +
+        `${native.scores} native proxy scores (${native.added} new, ${native.same} already there), ${source.jobs.length} job${source.jobs.length === 1 ? '' : 's'}\n`,
+    )
   }
-  process.stderr.write(`merged ${result.sources.length} file${result.sources.length === 1 ? '' : 's'} into ${result.out}: ${added} new scores\n`)
+  process.stderr.write(`merged ${result.sources.length} file${result.sources.length === 1 ? '' : 's'} into ${result.out}: ${added} new scores, ${addedNative} new native proxy scores\n`)
   const wholeJobs = new Set(result.sources.flatMap((s) => s.jobs.flatMap((job) => parseJobSpec(job.id, job.spec).shard?.of ?? [])))
   if (wholeJobs.size === 0) return
   const store = openStore(result.out, { readOnly: true })

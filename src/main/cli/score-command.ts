@@ -39,7 +39,7 @@ export function scoreCommand(): Command {
     .option('--seed <s>', 'seed of the --limit sample', parseInteger('--seed', 0), 0)
     .option('--weights <w1,w2>', 'the two constant shared weights (default: the space default, 1e-7,1 for nb201)')
     .option('--out <file>', 'write the scores to FILE.csv or FILE.json, each arch with its full-coverage rank (docs/ranking.md)')
-    .option('--rank-with <list>', `installed Suite-Zero proxies ranked with epsilon and parameters, comma-separated, or none (default: ${DEFAULT_RANK_PROXIES.join(',')} where installed)`, parseRankWith)
+    .option('--rank-with <list>', `proxies ranked with epsilon and parameters, comma-separated, or none: installed Suite-Zero ones, or native ones from epsinas proxies (native:NAME) (default: ${DEFAULT_RANK_PROXIES.join(',')} where either has them; docs/ranking.md)`, parseRankWith)
     .option('--shard <i/n>', 'score only shard I of N of the archs (0 <= I < N; each arch in exactly one shard), e.g. into a --db of its own; merge the shards with epsinas merge', parseShardOption)
   return addScoringOptions(command).action(async (options: ScoreOptions) => {
     await runScore(options)

@@ -8,7 +8,8 @@ import { defaultDatabasePath } from '../services/paths.ts'
 import type { AccuracySplit } from '../benchmarks/accuracy-tables.ts'
 import { spaceBenchmarkData } from '../benchmarks/space-data/index.ts'
 import { openBenchmarkStore, type BenchmarkStore } from '../store/benchmarks.ts'
-import { checkRankProxiesInstalled, DEFAULT_RANK_PROXIES, installedProxyColumns, parseRankWith, rankArchs, type ArchRanking } from '../services/ranking.ts'
+import { checkRankProxiesInstalled, DEFAULT_RANK_PROXIES, parseRankWith, rankArchs, type ArchRanking } from '../services/ranking.ts'
+import { proxyColumns, type ProxyColumn } from '../services/proxy-columns.ts'
 import { EPSILON_SIGNAL, placementCounts } from '../core/ranking/full-coverage.ts'
 import type { DatasetId, SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
@@ -44,7 +45,7 @@ export function statsCommand(): Command {
       new Option('--split <split>', 'installed accuracy: final test or validation, as epsinas defines them (default: test, or validation where only NAS-Bench-Suite-Zero is installed)').choices(['test', 'valid']),
     )
     .option('--json <file>', 'also write the statistics as JSON')
-    .option('--rank-with <list>', `proxies of the full-coverage rank besides epsilon and parameters, comma-separated, or none (default: ${DEFAULT_RANK_PROXIES.join(',')} where installed; docs/ranking.md)`, parseRankWith)
+    .option('--rank-with <list>', `proxies of the full-coverage rank besides epsilon and parameters, comma-separated, or none: installed Suite-Zero names, or native ones from epsinas proxies (native:NAME; a plain NAME is Suite-Zero's where installed) (default: ${DEFAULT_RANK_PROXIES.join(',')} where either has them; docs/ranking.md)`, parseRankWith)
     .action(async (options: StatsOptions) => {
       await runStats(options)
     })
@@ -70,7 +71,7 @@ async function runStats(options: StatsOptions): Promise<void> {
   const statsOptions = { lowerIsBetter: target.lowerIsBetter }
   const notes: string[] = target.note === null ? [] : [target.note]
   const benchmarks = existsSync(options.db) ? benchmarksOrNote(options.db, notes) : null
-  let proxies: Array<{ name: string; scores: Array<number | null> }>
+  let proxies: ProxyColumn[]
   let ranking: ArchRanking
   try {
     if (options.rankWith !== undefined && options.rankWith.length > 0) checkRankWith(options.rankWith, options, dataset, benchmarks)
@@ -80,7 +81,8 @@ async function runStats(options: StatsOptions): Promise<void> {
     benchmarks?.close()
   }
   notes.push(...ranking.notes)
-  const like = proxies.length > 0 ? compareOnCommonArchs([{ name: 'epsilon', scores: joined.scores }, ...proxies], joined.accuracies, statsOptions) : null
+  const like = proxies.length > 0 ? withSources(compareOnCommonArchs([{ name: 'epsilon', scores: joined.scores }, ...proxies.map(({ name, values }) => ({ name, scores: values }))], joined.accuracies, statsOptions), proxies) : null
+  for (const proxy of proxies) if (proxy.source === 'native') notes.push(`${proxy.name}: ${proxy.description}`)
   const stats = like?.rows[0].own ?? statsWithIntervals(joined.scores, joined.accuracies, statsOptions)
   // Rank 1 is the best: its negation is a score where higher is better, every joined arch finite.
   const rankOf = new Map([...scores.keys()].map((arch, i) => [arch, -ranking.rank[i]]))
@@ -132,16 +134,27 @@ function benchmarksOrNote(db: string, notes: string[]): BenchmarkStore | null {
   }
 }
 
-/** Every installed Suite-Zero proxy aligned with `archs` (null: NaN or not scored); stale tables are a note. */
-function proxiesOrNote(benchmarks: BenchmarkStore, space: SpaceId, dataset: StatsDataset, archs: readonly string[], notes: string[]): Array<{ name: string; scores: Array<number | null> }> {
-  try {
-    return installedProxyColumns(benchmarks, space, dataset, archs).map(({ name, values }) => ({ name, scores: [...values] }))
-  } catch (error) {
-    if (!(error instanceof EpsinasError)) throw error
-    notes.push(`other proxies not compared: ${error.message}`)
-    return []
-  }
+/**
+ * Every proxy of both sources aligned with `archs` (null: NaN or not scored): the installed
+ * Suite-Zero ones and the native ones of the same cache file; stale Suite-Zero tables are a note.
+ */
+function proxiesOrNote(benchmarks: BenchmarkStore, space: SpaceId, dataset: StatsDataset, archs: readonly string[], notes: string[]): ProxyColumn[] {
+  const read = proxyColumns(benchmarks, space, dataset, archs)
+  if (read.unreadable !== null) notes.push(`installed proxies not compared: ${read.unreadable}`)
+  return read.columns
 }
+
+/** A proxy's comparison with where its values come from (null for epsilon, the scores file itself). */
+type SourcedComparison = ProxyComparison & { source: ProxyColumn['source'] | null; description: string | null }
+
+/** The comparison's rows, each with its proxy's source and description. */
+function withSources(like: { commonArchs: number; rows: ProxyComparison[] }, proxies: readonly ProxyColumn[]): { commonArchs: number; rows: SourcedComparison[] } {
+  const byName = new Map(proxies.map((proxy) => [proxy.name, proxy]))
+  return { ...like, rows: like.rows.map((row) => ({ ...row, source: byName.get(row.proxy)?.source ?? null, description: byName.get(row.proxy)?.description ?? null })) }
+}
+
+/** The table's word for a source. */
+const SOURCE_LABEL: Record<ProxyColumn['source'], string> = { 'suite-zero': 'Suite-Zero (published)', native: 'native (epsinas proxies)' }
 
 /** Proxies named with --rank-with must be installed: a name typed wrong is an error, not a quieter ranking. */
 function checkRankWith(names: readonly string[], options: StatsOptions, dataset: StatsDataset, benchmarks: BenchmarkStore | null): void {
@@ -185,13 +198,14 @@ export function formatStatsTable(stats: StatsWithIntervals): string {
   }).join('\n')
 }
 
-/** Every proxy on the shared archs, then on its own coverage: n, Spearman and Kendall with their intervals. */
-function formatProxyTable(like: { commonArchs: number; rows: readonly ProxyComparison[] }, joined: number): string {
+/** Every proxy on the shared archs, then on its own coverage: n, Spearman and Kendall with their intervals, then its source. */
+function formatProxyTable(like: { commonArchs: number; rows: readonly SourcedComparison[] }, joined: number): string {
   const level = Math.round((like.rows[0]?.own.intervals.level ?? 0.95) * 100)
   const columns = (stats: StatsWithIntervals): string[] => [String(stats.n), formatCell(stats.spearman, stats.intervals.spearman), formatCell(stats.kendall, stats.intervals.kendall)]
-  const header = ['proxy', 'n same', `Spearman same (${level}% CI)`, `Kendall same (${level}% CI)`, 'n own', `Spearman own (${level}% CI)`, `Kendall own (${level}% CI)`]
+  const header = ['proxy', 'n same', `Spearman same (${level}% CI)`, `Kendall same (${level}% CI)`, 'n own', `Spearman own (${level}% CI)`, `Kendall own (${level}% CI)`, 'source']
   const title = `proxies on the same ${like.commonArchs} of ${joined} architectures (epsilon, the accuracy and every proxy finite) and on their own coverage:`
-  return [title, alignColumns([header, ...like.rows.map((row) => [row.proxy, ...columns(row.common), ...columns(row.own)])])].join('\n')
+  const source = (row: SourcedComparison): string => (row.source === null ? 'scores file' : SOURCE_LABEL[row.source])
+  return [title, alignColumns([header, ...like.rows.map((row) => [row.proxy, ...columns(row.common), ...columns(row.own), source(row)])])].join('\n')
 }
 
 /** Spearman and Kendall of epsilon over its non-NaN archs beside those of the full-coverage rank over every joined arch. */

@@ -54,11 +54,16 @@ export function parseProxyList(text: string): string[] {
   return ids
 }
 
+/** Whether the native proxies run on the networks of `dataset`: image networks only (not NB-NLP's PTB). */
+export function nativeProxiesRunOn(dataset: DatasetId): boolean {
+  return dataset !== 'ptb'
+}
+
 /** Checks a spec before anything is opened or computed (BAD_* errors). */
 export async function checkProxyRun(spec: ProxyRunSpec): Promise<void> {
   for (const id of spec.proxies) getProxy(id)
   checkSpaceDataset(spec.space, spec.dataset)
-  if (spec.dataset === 'ptb') throw new EpsinasError('BAD_ARGUMENT', 'the native proxies run on image networks; NB-NLP (ptb) is not supported')
+  if (!nativeProxiesRunOn(spec.dataset)) throw new EpsinasError('BAD_ARGUMENT', 'the native proxies run on image networks; NB-NLP (ptb) is not supported')
   await checkInputInstalled(spec.input, spec.dataset)
 }
 

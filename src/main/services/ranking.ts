@@ -1,15 +1,16 @@
 /**
  * The label-free signals of the full-coverage ranking (docs/ranking.md) for a job's archs: epsilon,
- * the parameter count, and the installed NAS-Bench-Suite-Zero proxies of the chosen set.
+ * the parameter count, and the proxies of the chosen set: installed NAS-Bench-Suite-Zero ones, or
+ * native ones from `epsinas proxies` (services/proxy-columns.ts says how a name picks its source).
  */
 import { droppedSignalNote, signalsAgreeingWithEpsilon } from '../core/ranking/agreeing-signals.ts'
 import { EPSILON_SIGNAL, rankEveryArch, type FullCoverageRanking, type RankSignal } from '../core/ranking/full-coverage.ts'
-import { getSpace } from '../core/spaces/registry.ts'
 import { SUITE_ZERO_ACCURACY } from '../benchmarks/installed-accuracies.ts'
-import { listProxies, proxyScores, type BenchmarkStore } from '../store/benchmarks.ts'
+import type { BenchmarkStore } from '../store/benchmarks.ts'
 import type { DatasetId, SpaceId } from '../../shared/types.ts'
 import { EpsinasError, quoteInput } from '../../shared/errors.ts'
 import { archParameterCountsNow } from './arch-parameters.ts'
+import { availableProxies, proxyColumns, proxyNames, resolveProxyName } from './proxy-columns.ts'
 
 /**
  * The proxies that join epsilon and the parameter count by default: the best small set of
@@ -20,7 +21,11 @@ export const DEFAULT_RANK_PROXIES: readonly string[] = Object.freeze(['synflow',
 /** The signal name of the parameter count. */
 export const PARAMETERS_SIGNAL = 'parameters'
 
-/** What `--rank-with` means: 'none' is epsilon + parameters only; otherwise a comma-separated list of proxy names. */
+/**
+ * What `--rank-with` means: 'none' is epsilon + parameters only; otherwise a comma-separated list of
+ * proxy names: `synflow` (Suite-Zero's where installed, else the one native key of synflow),
+ * `native:synflow` or a native name with its key, e.g. `native:synflow[init=1]`.
+ */
 export function parseRankWith(text: string): string[] {
   const trimmed = text.trim()
   if (trimmed === 'none') return []
@@ -34,40 +39,30 @@ export function parseRankWith(text: string): string[] {
   return [...new Set(names)]
 }
 
-/** Throws BAD_ARGUMENT naming the proxies of `names` that are not installed for the space and dataset. */
+/**
+ * Throws BAD_ARGUMENT naming the proxies of `names` that neither source has for the space and
+ * dataset (installed Suite-Zero, native in the cache), or that name several native keys.
+ */
 export function checkRankProxiesInstalled(benchmarks: BenchmarkStore, space: SpaceId, dataset: string, names: readonly string[]): void {
-  const installed = new Set(listProxies(benchmarks, space, dataset))
-  const missing = names.filter((name) => !installed.has(name))
+  const available = availableProxies(benchmarks, space, dataset)
+  const missing = names.filter((name) => {
+    try {
+      return resolveProxyName(available, name) === null
+    } catch (error) {
+      if (error instanceof EpsinasError) throw new EpsinasError(error.code, `--rank-with: ${error.message}`)
+      throw error
+    }
+  })
   if (missing.length === 0) return
-  const have = [...installed].filter((name) => name !== SUITE_ZERO_ACCURACY)
+  const have = proxyNames(available)
   throw new EpsinasError(
     'BAD_ARGUMENT',
-    `--rank-with: ${missing.join(', ')} not installed for ${space} ${dataset} in ${benchmarks.path} (installed: ${have.length === 0 ? 'none; see epsinas data' : have.join(', ')})`,
+    `--rank-with: ${missing.join(', ')} not installed for ${space} ${dataset} in ${benchmarks.path} (installed: ${have.length === 0 ? 'none; see epsinas data, or compute native ones with epsinas proxies' : have.join(', ')})`,
   )
 }
 
-/**
- * Suite-Zero's proxies installed for the space and dataset, each aligned with `archs` (null: NaN or
- * not scored by that proxy), keyed by the space's benchmark key (NB101: module hash) as the
- * accuracies are. `names` undefined: every installed proxy; otherwise those of them installed, in
- * the order given. Never the file's accuracy.
- */
-export function installedProxyColumns(
-  benchmarks: BenchmarkStore,
-  space: SpaceId,
-  dataset: string,
-  archs: readonly string[],
-  names?: readonly string[],
-): RankSignal[] {
-  const installed = listProxies(benchmarks, space, dataset).filter((name) => name !== SUITE_ZERO_ACCURACY)
-  const chosen = names === undefined ? installed : names.filter((name) => installed.includes(name))
-  const definition = getSpace(space)
-  const keys = archs.map((arch) => definition.benchmarkKey(arch))
-  return chosen.map((name) => {
-    const values = proxyScores(benchmarks, space, dataset, name)
-    return { name, values: keys.map((key) => values.get(key) ?? null) }
-  })
-}
+// Suite-Zero's columns alone, for the callers that want only the published values (search, sweeps).
+export { installedProxyColumns } from './proxy-columns.ts'
 
 /** What the ranking of a job's archs is made from. */
 export interface RankingRequest {
@@ -78,7 +73,7 @@ export interface RankingRequest {
   epsilon: ReadonlyArray<number | null>
   /** The benchmark tables holding the installed proxies; null: none to read. */
   benchmarks: BenchmarkStore | null
-  /** Proxies besides epsilon and parameters; undefined: DEFAULT_RANK_PROXIES where installed. */
+  /** Proxies besides epsilon and parameters (names as --rank-with takes them); undefined: DEFAULT_RANK_PROXIES where either source has them. */
   rankWith?: readonly string[]
 }
 
@@ -106,14 +101,15 @@ export function rankingSignals(request: RankingRequest): RankingSignals {
   const wanted = request.rankWith ?? DEFAULT_RANK_PROXIES
   if (wanted.length > 0 && request.benchmarks !== null) {
     try {
-      const columns = installedProxyColumns(request.benchmarks, request.space, request.dataset, request.archs, wanted)
-      signals.push(...columns)
-      // The default set is used where installed; a proxy named with --rank-with and gone since is worth a line.
-      const missing = wanted.filter((name) => !columns.some((column) => column.name === name))
-      if (request.rankWith !== undefined && missing.length > 0) notes.push(`${missing.join(', ')} not installed for ${request.space} ${request.dataset}: left out of the ranking`)
+      const read = proxyColumns(request.benchmarks, request.space, request.dataset, request.archs, wanted)
+      signals.push(...read.columns.map(({ name, values }) => ({ name, values })))
+      if (read.unreadable !== null) notes.push(`installed proxies not used in the ranking: ${read.unreadable}`)
+      notes.push(...read.ambiguous.map((line) => `${line}: left out of the ranking`))
+      // The default set is used where either source has it; a proxy named with --rank-with and gone since is worth a line.
+      if (request.rankWith !== undefined && read.missing.length > 0) notes.push(`${read.missing.join(', ')} not installed for ${request.space} ${request.dataset}: left out of the ranking`)
     } catch (error) {
       if (!(error instanceof EpsinasError)) throw error
-      notes.push(`installed proxies not used in the ranking: ${error.message}`)
+      notes.push(`proxies not used in the ranking: ${error.message}`)
     }
   }
   return { signals, notes }

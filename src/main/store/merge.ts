@@ -5,6 +5,7 @@ import { EpsinasError } from '../../shared/errors.ts'
 import type { JobFailure, JobRecord, SweepResultRow } from './jobs.ts'
 import { oneLine, openCacheFile } from './sqlite.ts'
 import { KEY_WHERE, keyParams, openStore } from './store.ts'
+import { NativeProxyMerger, nativeProxyConflictError, readNativeProxyRows, type MergedNativeProxies, type NativeProxyRow } from './merge-proxy-scores.ts'
 import type { ScoreConfigKey, StoredScore } from './types.ts'
 
 /** One job of a source file, with everything that belongs to it. */
@@ -21,6 +22,8 @@ interface SourceCache {
   /** id: the config's row id in the source file (sweep results refer to it). */
   configs: Array<{ id: number; key: ScoreConfigKey; scores: StoredScore[] }>
   jobs: SourceJob[]
+  /** The native proxy scores (`epsinas proxies`), merged by the same rules as the epsilon scores. */
+  nativeProxies: NativeProxyRow[]
 }
 
 /** Same key (config and arch), different value: two runs disagree, and merge refuses to choose. */
@@ -42,6 +45,8 @@ export interface MergedSource {
   same: number
   /** The source's jobs as they now are in the output (copied, or updated from an earlier merge). */
   jobs: JobRecord[]
+  /** What its native proxy scores added. */
+  nativeProxies: MergedNativeProxies
 }
 
 /** The result of a merge that went through. */
@@ -56,7 +61,7 @@ const SQLITE_HEADER = 'SQLite format 3\0'
 /**
  * Merges the score caches `sources` into the cache `out` (created when missing) in one
  * transaction: scores new to `out` are added; a score `out` already has with the same value
- * (epsilon, NaN reason) is kept once; the same key with a different value anywhere is a conflict,
+ * (epsilon, NaN reason) is kept once, and so is a native proxy score (`epsinas proxies`) with the same value; the same key with a different value anywhere is a conflict,
  * and then nothing at all is written (BAD_FILE naming the first, `out` byte-for-byte unchanged
  * when it existed). Jobs are copied with their archs, failures and sweep results, their spec
  * naming the file they came from (`mergedFrom`); merging a file again updates its jobs, so a
@@ -128,7 +133,7 @@ function readSource(path: string): SourceCache {
       failures: store.jobs.failures(record.id),
       sweepResults: store.jobs.sweepResults(record.id),
     }))
-    return { path, configs, jobs }
+    return { path, configs, jobs, nativeProxies: readNativeProxyRows(path) }
   } finally {
     store.close()
   }
@@ -151,6 +156,7 @@ function writeAll(db: Database.Database, sources: readonly SourceCache[]): Merge
   // Which file each score written by this merge came from, to name both files of a conflict.
   const origin = new Map<string, string>()
   const conflicts: MergeConflict[] = []
+  const native = new NativeProxyMerger(db)
   const merged: MergedSource[] = []
   for (const source of sources) {
     let added = 0
@@ -181,9 +187,10 @@ function writeAll(db: Database.Database, sources: readonly SourceCache[]): Merge
       }
     }
     const jobs = source.jobs.map((job) => copyJob(db, job, source.path, configIds))
-    merged.push({ path: source.path, scores, added, same, jobs })
+    merged.push({ path: source.path, scores, added, same, jobs, nativeProxies: native.merge(source.nativeProxies, source.path) })
   }
   if (conflicts.length > 0) throw conflictError(conflicts)
+  if (native.conflicts.length > 0) throw nativeProxyConflictError(native.conflicts)
   return merged
 }
 

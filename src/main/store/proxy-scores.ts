@@ -24,6 +24,9 @@ export interface ProxyScore {
 
 const KEY_COLUMNS = 'space = ? AND dataset = ? AND proxy = ? AND init_seed = ? AND input = ? AND input_seed = ? AND batch_size = ? AND engine = ?'
 
+/** The key columns under ProxyScoreKey's names. */
+const KEY_SELECT = 'proxy, init_seed AS initSeed, input, input_seed AS inputSeed, batch_size AS batchSize, engine, space, dataset'
+
 function keyParams(key: ProxyScoreKey): [string, string, string, number, string, number, number, string] {
   return [key.space, key.dataset, key.proxy, key.initSeed, key.input, key.inputSeed, key.batchSize, key.engine]
 }
@@ -46,6 +49,29 @@ export class ProxyScoreStore {
       this.db.prepare<unknown[], ProxyScore>(`SELECT arch, value, ms FROM native_proxy_scores WHERE ${KEY_COLUMNS}`).all(...keyParams(key)),
     )
     return new Map(rows.map((row) => [row.arch, row]))
+  }
+
+  /** Every stored score with its key (merge reads a whole file through it). */
+  rows(): Array<ProxyScoreKey & ProxyScore> {
+    return this.guard('read', () =>
+      this.db
+        .prepare<[], ProxyScoreKey & ProxyScore>(
+          `SELECT ${KEY_SELECT}, arch, value, ms FROM native_proxy_scores ORDER BY space, dataset, proxy, init_seed, input, input_seed, batch_size, engine, arch`,
+        )
+        .all(),
+    )
+  }
+
+  /** The distinct keys stored for a space and dataset, ordered (proxy first), with how many archs each has. */
+  keys(space: string, dataset: string): Array<ProxyScoreKey & { archs: number }> {
+    return this.guard('read', () =>
+      this.db
+        .prepare<[string, string], ProxyScoreKey & { archs: number }>(
+          `SELECT ${KEY_SELECT}, COUNT(*) AS archs FROM native_proxy_scores WHERE space = ? AND dataset = ?
+           GROUP BY proxy, init_seed, input, input_seed, batch_size, engine ORDER BY proxy, init_seed, input, input_seed, batch_size, engine`,
+        )
+        .all(space, dataset),
+    )
   }
 
   /** Stores one arch's score under `key`, replacing an earlier one. */

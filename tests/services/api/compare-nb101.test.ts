@@ -37,7 +37,7 @@ describe('compare:get for NB101', () => {
       const result = await compareScores(store, benchmarks, { space: 'nb101', dataset: 'cifar10', input: 'grey', inputSeed: 0, batchSize: 8, weights: [1e-4, 10], engine: 'collapsed' })
       expect(result.points).toHaveLength(1)
       expect(result.points[0].accuracy).toBe(91.5)
-      expect(result.proxies).toEqual([{ name: 'synflow', scores: [12.5] }])
+      expect(result.proxies).toEqual([{ name: 'synflow', source: 'suite-zero', description: 'published by NAS-Bench-Suite-Zero', scores: [12.5] }])
     } finally {
       store.close()
       benchmarks.close()

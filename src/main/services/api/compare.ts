@@ -1,7 +1,7 @@
 /**
  * compare:get: the cached epsilon scores of one configuration joined with the installed
  * accuracies, parameter counts (installed, else counted from the network) and other proxies'
- * scores, with the section-5 statistics and bootstrap intervals of every proxy on its own coverage
+ * scores (published by Suite-Zero, and native ones from `epsinas proxies`, each with its source), with the section-5 statistics and bootstrap intervals of every proxy on its own coverage
  * and on the archs all of them share.
  * Reads only; says what is missing instead of failing when nothing is installed.
  */
@@ -14,7 +14,8 @@ import type { BenchmarkStore } from '../../store/benchmarks.ts'
 import type { ScoreStore } from '../../store/index.ts'
 import type { DatasetId, SpaceId } from '../../../shared/types.ts'
 import { pointParameters } from '../parameter-counts.ts'
-import { installedProxyColumns } from '../ranking.ts'
+import { proxyColumns } from '../proxy-columns.ts'
+import { nativeProxiesRunOn } from '../proxies.ts'
 import { listScores } from './scores.ts'
 
 /** Joins and computes; `benchmarks` holds the imported benchmark tables. */
@@ -39,8 +40,16 @@ export async function compareScores(store: ScoreStore, benchmarks: BenchmarkStor
   const keys = scores.map((s) => toKey(s.arch))
   const params = await pointParameters(benchmarks, request.space, request.dataset, scores.map((s) => s.arch), keys)
   const points: ComparePoint[] = scores.map((s, i) => ({ arch: s.arch, epsilon: s.epsilon, accuracy: accuracies.get(keys[i]) ?? null, params: params.params[i] }))
-  const proxies = installedProxyColumns(benchmarks, request.space, request.dataset, scores.map((s) => s.arch)).map(({ name, values }) => ({ name, scores: values.map(finiteOrNull) }))
-  if (proxies.length === 0) missing.push('install NAS-Bench-Suite-Zero to compare with other zero-cost proxies')
+  const read = proxyColumns(benchmarks, request.space, request.dataset, scores.map((s) => s.arch))
+  const proxies = read.columns.map(({ name, source, description, values }) => ({ name, source, description, scores: values.map(finiteOrNull) }))
+  if (read.unreadable !== null) missing.push(`installed proxies not shown: ${read.unreadable}`)
+  if (proxies.length === 0) {
+    missing.push(
+      nativeProxiesRunOn(request.dataset)
+        ? `compute native proxies (epsinas proxies --space ${space.id} --dataset ${request.dataset}) or install NAS-Bench-Suite-Zero to compare with other zero-cost proxies`
+        : 'install NAS-Bench-Suite-Zero to compare with other zero-cost proxies',
+    )
+  }
   const acc = points.map((p) => p.accuracy)
   const usable = acc.filter((a) => a !== null).length
   const topK = requestedK ?? Math.max(1, Math.round(usable / 10))

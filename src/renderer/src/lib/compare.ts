@@ -33,6 +33,26 @@ export function proxyPoints(data: CompareResponse, scores: ReadonlyArray<number 
   return points
 }
 
+/**
+ * Points of one proxy against epsilon, where both are finite: the label-free view for a space
+ * without accuracies (an imported one), so its native proxies still show. Colour as proxyPoints.
+ */
+export function proxyVsEpsilonPoints(data: CompareResponse, scores: ReadonlyArray<number | null>): ScatterPoint[] {
+  const points: ScatterPoint[] = []
+  data.points.forEach((p, index) => {
+    const x = scores[index]
+    if (x === null || p.epsilon === null || !Number.isFinite(x) || !Number.isFinite(p.epsilon)) return
+    points.push({ x, y: p.epsilon, color: p.params !== null && p.params > 0 ? Math.log10(p.params) : null, index })
+  })
+  return points
+}
+
+/** A proxy's source, in words for the page. */
+export function describeProxySource(proxy: CompareResponse['proxies'][number]): string {
+  // The Suite-Zero description names its source already; a native one says how it was computed.
+  return proxy.source === 'suite-zero' ? proxy.description : `native, ${proxy.description}`
+}
+
 /** Epsilon against accuracy (the paper's Figure 1). */
 export function epsilonPoints(data: CompareResponse): ScatterPoint[] {
   return proxyPoints(
