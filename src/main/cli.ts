@@ -12,6 +12,7 @@ import { slurmCommand } from './cli/slurm-command.ts'
 import { searchCommand } from './cli/search-command.ts'
 import { studyCommand } from './cli/study-command.ts'
 import { proxiesCommand } from './cli/proxies-command.ts'
+import { doctorCommand } from './cli/doctor-command.ts'
 import { loadUserSpaces } from './user-spaces/index.ts'
 import { EpsinasError, type ErrorCode } from '../shared/errors.ts'
 import { kernelChoice } from './core/backends/wasm/heap.ts'
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addCommand(searchCommand())
     .addCommand(studyCommand())
     .addCommand(proxiesCommand())
+    .addCommand(doctorCommand())
   const exitOverrideAll = (command: Command): void => {
     command.exitOverride()
     command.commands.forEach(exitOverrideAll)

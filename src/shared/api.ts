@@ -30,6 +30,20 @@ export interface AppInfo {
   dataDir: string
   /** Size of the score cache on disk (database, WAL and shared-memory files). */
   cacheBytes: number
+  /** Every backend the workbench knows, whether it runs here and why (`epsinas doctor` prints the same list). */
+  backends: BackendDiagnosis[]
+}
+
+/** One backend in `epsinas doctor` / the Settings page (src/main/gpu/diagnose.ts). */
+export interface BackendDiagnosis {
+  /** e.g. `tfjs-wasm`, `tfjs-webgpu`, `webgpu (Dawn for Node)`. */
+  id: string
+  /** What it would serve: an engine, the desktop app's GPU workers, or an evaluated package. */
+  role: string
+  available: boolean
+  /** Whether the workbench uses it now (what `--backend auto` picks, or the collapsed engine). */
+  used: boolean
+  reason: string
 }
 
 /** One score configuration: everything but the architecture that changes a score. */

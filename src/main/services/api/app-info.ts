@@ -5,6 +5,7 @@ import { resolveEngine } from '../scoring.ts'
 import type { ScoreStore } from '../../store/index.ts'
 import { cacheBytes } from './cache.ts'
 import { collapsedKernelsDescription } from '../../core/backends/wasm/heap.ts'
+import { diagnoseBackends } from '../../gpu/diagnose.ts'
 
 /** What app:info reports about besides the store. */
 export interface AppInfoContext {
@@ -28,6 +29,7 @@ export async function appInfo(context: AppInfoContext): Promise<AppInfo> {
     dbPath: context.store.path,
     dataDir: context.dataDir,
     cacheBytes: await cacheBytes(context.store.path),
+    backends: await diagnoseBackends(),
   }
 }
 

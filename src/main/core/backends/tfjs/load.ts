@@ -78,6 +78,10 @@ async function bringUp(backend: TfjsBackendId): Promise<Attempt> {
       if (!(await activate(tf, 'cpu'))) return { ok: false, why: 'failed to initialise' }
       silenceCpuAdvice(tf)
       return { ok: true, tf }
+    case 'tfjs-webgpu':
+      // The engine reads results synchronously, which tfjs-backend-webgpu does only through a
+      // browser's OffscreenCanvas: it runs in the desktop app's GPU workers (src/main/gpu/).
+      return { ok: false, why: 'runs in a browser context only (the desktop app\'s GPU workers; see epsinas doctor)' }
   }
 }
 

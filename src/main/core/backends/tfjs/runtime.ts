@@ -1,7 +1,11 @@
 import { EpsinasError } from '../../../../shared/errors.ts'
 
-/** TensorFlow.js backends the engine can run on, fastest first. */
-export type TfjsBackendId = 'tfjs-node-gpu' | 'tfjs-node' | 'tfjs-wasm' | 'tfjs-cpu'
+/**
+ * TensorFlow.js backends the engine can run on, fastest first. `tfjs-webgpu` runs in a browser
+ * context only (the desktop app's GPU workers, src/main/gpu/): the engine reads results
+ * synchronously, which tfjs-backend-webgpu 4.22 does through an OffscreenCanvas that Node lacks.
+ */
+export type TfjsBackendId = 'tfjs-node-gpu' | 'tfjs-node' | 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu'
 
 /** What `loadTfjs` accepts: one backend, or `auto` for the first that loads. */
 export type TfjsRequest = 'auto' | TfjsBackendId
@@ -17,6 +21,7 @@ export interface TfjsRuntime {
 export const TFJS_BACKEND_NAMES: Readonly<Record<TfjsBackendId, string>> = {
   'tfjs-node-gpu': 'tensorflow',
   'tfjs-node': 'tensorflow',
+  'tfjs-webgpu': 'webgpu',
   'tfjs-wasm': 'wasm',
   'tfjs-cpu': 'cpu',
 }
