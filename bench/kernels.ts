@@ -3,9 +3,10 @@
  * run: every measurement alternates the two (TS, wasm, wasm, TS, ...) so that load from other
  * processes on the machine falls on both alike, and the ratio TS / wasm is what we report.
  *
- *   npx tsx bench/kernels.ts [--rounds 15] [--archs 40] [--job 500] [--space nb201]
+ *   npx tsx bench/kernels.ts [--rounds 15] [--archs 40] [--job 500] [--space nb201] [--skip-kernels]
  *
- * 1. per kernel: median time per call on the collapsed NB201 shapes (batch 256, one stored channel);
+ * 1. per kernel: median time per call on the collapsed NB201 shapes (batch 256, one stored channel),
+ *    NB101's 1x1 conv over several stored channels and NB-NLP's MultiLinear (--skip-kernels: none);
  * 2. whole networks: --archs seeded archs of --space, collapsed, both weights of the default pair,
  *    each arch on both kernel sets back to back; outputs must be the same bits;
  * 3. whole job: `epsinas score --limit <job>` (every core, fresh database) with EPSINAS_KERNELS=ts and
@@ -18,6 +19,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as ts from '../src/main/core/backends/ts/kernels.ts'
+import * as recurrent from '../src/main/core/backends/ts/recurrent.ts'
 import type { Tensor } from '../src/main/core/backends/ts/kernels.ts'
 import { runGraphTs } from '../src/main/core/backends/ts/interpreter.ts'
 import { BufferPool } from '../src/main/core/backends/ts/pool.ts'
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     archs: { type: 'string', default: '40' },
     job: { type: 'string', default: '500' },
     space: { type: 'string', default: 'nb201' },
+    'skip-kernels': { type: 'boolean', default: false },
   },
 })
 const rounds = Number(values.rounds)
@@ -106,8 +109,44 @@ const wasmPool = new BufferPool({ heap })
 const tsAlloc = (n: number): Float32Array => tsPool.take(n)
 const wasmAlloc = (n: number): Float32Array => wasmPool.take(n)
 
+if (!values['skip-kernels']) perKernel()
+
+function perKernel(): void {
 console.log('\n## per kernel, batch 256, one stored channel (median CPU ms per call; ratio = TS / wasm)')
 console.log('| kernel | plane | TS ms | wasm ms | ratio |\n|---|---|---|---|---|')
+const report = (name: string, plane: string, runTs: () => Tensor, runWasm: () => Tensor): void => {
+  const [tsMs, wasmMs] = sideBySide(
+    () => tsPool.give(runTs().data),
+    () => wasmPool.give(runWasm().data),
+  )
+  console.log(`| ${name} | ${plane} | ${tsMs.toFixed(3)} | ${wasmMs.toFixed(3)} | ${ratioText(tsMs, wasmMs)} |`)
+}
+{
+  // NB101: a 1x1 projection of a concatenation (several stored channels) at 32x32.
+  const shape = [256, 4, 32, 32]
+  const [x, xh] = planes(shape)
+  const out = [256, 1, 32, 32]
+  report('conv 1x1, 4 stored channels', '32x32', () => ts.conv2d(x, [32, 32, 64, 128], 0.5, out, 1, 1, 0, tsAlloc), () => wasm.conv2d(xh, [32, 32, 64, 128], 0.5, out, 1, 1, 0, wasmAlloc))
+  // NB-NLP layer 0: a step's [256, 400] embedded tokens and the [256, 1] collapsed hidden state into
+  // one MultiLinear; a cell has about three of them per step, all reading the same x (runs of 3 calls
+  // on the same tensors: the wasm kernel sums x's rows once).
+  const [e, eh] = planes([256, 400])
+  const [hState, hStateHeap] = planes([256, 1])
+  const ones = new Array<number>(400).fill(1)
+  // Each group of three gets fresh Tensor objects (as each pass of a network does): no sums carried over between groups.
+  const three = (run: (x: Tensor, hidden: Tensor) => Tensor, x: Tensor, hidden: Tensor, pool: BufferPool): (() => Tensor) => () => {
+    const [xNew, hiddenNew] = [{ ...x }, { ...hidden }]
+    pool.give(run(xNew, hiddenNew).data)
+    pool.give(run(xNew, hiddenNew).data)
+    return run(xNew, hiddenNew)
+  }
+  report(
+    'multilinear x3, [256, 400] + [256, 1]',
+    '-',
+    three((x, hidden) => recurrent.multilinear([x, hidden], [ones, [600]], 0.5, 1, tsAlloc), e, hState, tsPool),
+    three((x, hidden) => wasm.multilinear([x, hidden], [ones, [600]], 0.5, 1, wasmAlloc), eh, hStateHeap, wasmPool),
+  )
+}
 for (const size of [32, 16, 8]) {
   const shape = [256, 1, size, size]
   const [x, xh] = planes(shape)
@@ -133,6 +172,7 @@ for (const size of [32, 16, 8]) {
     )
     console.log(`| ${name} | ${size}x${size} | ${tsMs.toFixed(3)} | ${wasmMs.toFixed(3)} | ${ratioText(tsMs, wasmMs)} |`)
   }
+}
 }
 
 // 2. Whole networks, as the product scores them (pruned form, collapsed), on the same archs.

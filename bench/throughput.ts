@@ -38,9 +38,20 @@ timeScore(archs[0], 'collapsed') // warm-up: JIT and buffer pool
 timeScore(archs[0], 'full') // warm-up: wasm compile and kernels
 let collapsedMs = 0
 let fullMs = 0
+// CPU time of this process as well: on a loaded machine wall time counts other processes' turns.
+let collapsedCpuMs = 0
+let fullCpuMs = 0
+const cpuMs = (): number => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
 for (const arch of archs) {
+  let started = cpuMs()
   const c = timeScore(arch, 'collapsed')
+  collapsedCpuMs += cpuMs() - started
+  started = cpuMs()
   const f = timeScore(arch, 'full')
+  fullCpuMs += cpuMs() - started
   collapsedMs += c.ms
   fullMs += f.ms
   const agree = Number.isNaN(c.epsilon) ? Number.isNaN(f.epsilon) : Math.abs(c.epsilon - f.epsilon) / Math.abs(f.epsilon)
@@ -50,7 +61,8 @@ const collapsedRate = (1000 * archs.length) / collapsedMs
 const fullRate = (1000 * archs.length) / fullMs
 console.log(`collapsed: ${collapsedRate.toFixed(2)} archs/s per thread (${(collapsedMs / archs.length).toFixed(0)} ms/arch)`)
 console.log(`full:      ${fullRate.toFixed(3)} archs/s per thread (${(fullMs / archs.length).toFixed(0)} ms/arch)`)
-console.log(`ratio collapsed/full: ${(collapsedRate / fullRate).toFixed(0)}x`)
+console.log(`ratio collapsed/full: ${(collapsedRate / fullRate).toFixed(0)}x wall`)
+console.log(`CPU: collapsed ${(collapsedCpuMs / archs.length).toFixed(0)} ms/arch, full ${(fullCpuMs / archs.length).toFixed(0)} ms/arch, ratio ${(fullCpuMs / collapsedCpuMs).toFixed(0)}x`)
 console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`)
 
 if (values.all) {

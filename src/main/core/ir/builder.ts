@@ -56,7 +56,28 @@ export class GraphBuilder {
   private push(op: Op, inputs: readonly number[], shape: readonly number[], multiplicity: readonly number[], label: string): number {
     const id = this.nodes.length
     const fullLabel = [...this.labelPrefix, label].join('.')
-    this.nodes.push({ id, op, inputs: [...inputs], shape: [...shape], channelMultiplicity: [...multiplicity], label: fullLabel })
+    const channelMultiplicity = graphOwned(multiplicity)
+    this.nodes.push({ id, op, inputs: [...inputs], shape: [...shape], channelMultiplicity, label: fullLabel })
     return id
   }
+}
+
+/**
+ * Arrays that only graph nodes hold: copies made here, which no caller can reach to write. (Frozen
+ * ones, as shapes.ts's shared arrays of ones, need no copy either.)
+ */
+const ownedByGraphs = new WeakSet<readonly number[]>()
+
+/**
+ * The multiplicity array a node keeps. Nodes share them (shapes.ts: an op that keeps its input's
+ * grouping returns the input node's array): copying hundreds of entries per node was most of the
+ * cost of building and rewriting an NB-NLP graph. An array from a caller is copied once, so the
+ * caller's later writes never reach a graph; nodes never write theirs (readonly by type; not frozen,
+ * which costs NB201's thousands of small arrays more than the copies it saves).
+ */
+function graphOwned(multiplicity: readonly number[]): readonly number[] {
+  if (ownedByGraphs.has(multiplicity) || Object.isFrozen(multiplicity)) return multiplicity
+  const copy = [...multiplicity]
+  ownedByGraphs.add(copy)
+  return copy
 }

@@ -45,6 +45,29 @@ function windowed(op: Op, input: Node, window: Window2d, ceilMode = false): [num
   return [n, c, oh, ow]
 }
 
+/**
+ * n ones, the multiplicity of a full-width tensor, shared and frozen: graphs hold thousands of nodes
+ * with hundreds of channels each (NB-NLP: 600), and a fresh array per node was most of the cost
+ * of building and rewriting them. Nodes never mutate their multiplicities (frozen: a write throws).
+ */
+const onesByLength = new Map<number, readonly number[]>()
+function ones(n: number): readonly number[] {
+  let array = onesByLength.get(n)
+  if (!array) {
+    array = Object.freeze(new Array<number>(n).fill(1))
+    onesByLength.set(n, array)
+  }
+  return array
+}
+
+/** Element-wise equality, without building the strings a join() comparison would. */
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 function fail(op: Op, message: string): never {
   throw new EpsinasError('INTERNAL', `${op.kind}: ${message}`)
 }
@@ -60,7 +83,7 @@ function image(op: Op, node: Node): [number, number, number, number] {
 }
 
 /** Shape and channel multiplicities an op produces from its inputs; throws on inconsistent graphs. */
-export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; multiplicity: number[] } {
+export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; multiplicity: readonly number[] } {
   switch (op.kind) {
     case 'input':
       return fail(op, 'inputs are added with GraphBuilder.input')
@@ -68,7 +91,7 @@ export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; 
       const [n, , h, w] = image(op, single(op, inputs))
       const oh = windowOutputSize(h, op.kernel, op.stride, op.pad)
       const ow = windowOutputSize(w, op.kernel, op.stride, op.pad)
-      return { shape: [n, op.outChannels, oh, ow], multiplicity: new Array<number>(op.outChannels).fill(1) }
+      return { shape: [n, op.outChannels, oh, ow], multiplicity: ones(op.outChannels) }
     }
     case 'avgpool':
     case 'maxpool': {
@@ -76,34 +99,34 @@ export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; 
       const [n, c, h, w] = image(op, input)
       const oh = windowOutputSize(h, op.kernel, op.stride, op.pad)
       const ow = windowOutputSize(w, op.kernel, op.stride, op.pad)
-      return { shape: [n, c, oh, ow], multiplicity: [...input.channelMultiplicity] }
+      return { shape: [n, c, oh, ow], multiplicity: input.channelMultiplicity }
     }
     case 'batchnorm':
     case 'relu':
     case 'zero': {
       const input = single(op, inputs)
-      return { shape: [...input.shape], multiplicity: [...input.channelMultiplicity] }
+      return { shape: [...input.shape], multiplicity: input.channelMultiplicity }
     }
     case 'add': {
       if (inputs.length < 1) fail(op, 'expects at least 1 input')
       const first = inputs[0]
       for (const other of inputs) {
         if (other.shape.join() !== first.shape.join()) fail(op, `shapes differ: [${first.shape}] vs [${other.shape}]`)
-        if (other.channelMultiplicity.join() !== first.channelMultiplicity.join()) {
+        if (!sameNumbers(other.channelMultiplicity, first.channelMultiplicity)) {
           fail(op, 'operands have different channel groupings; insert a regroup first')
         }
       }
-      return { shape: [...first.shape], multiplicity: [...first.channelMultiplicity] }
+      return { shape: [...first.shape], multiplicity: first.channelMultiplicity }
     }
     case 'globalavgpool': {
       const input = single(op, inputs)
       const [n, c] = image(op, input)
-      return { shape: [n, c], multiplicity: [...input.channelMultiplicity] }
+      return { shape: [n, c], multiplicity: input.channelMultiplicity }
     }
     case 'linear': {
       const input = single(op, inputs)
       if (input.shape.length !== 2) fail(op, `expects an [N, F] input, got [${input.shape.join(', ')}]`)
-      return { shape: [input.shape[0], op.outFeatures], multiplicity: new Array<number>(op.outFeatures).fill(1) }
+      return { shape: [input.shape[0], op.outFeatures], multiplicity: ones(op.outFeatures) }
     }
     case 'concat': {
       if (inputs.length < 1) fail(op, 'expects at least 1 input')
@@ -133,19 +156,19 @@ export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; 
       }
       const shape = [...input.shape]
       shape[1] = op.sources.length
-      return { shape, multiplicity: new Array<number>(op.sources.length).fill(1) }
+      return { shape, multiplicity: ones(op.sources.length) }
     }
     case 'multilinear': {
       if (inputs.length < 1) fail(op, 'expects at least 1 input')
       const n = flatRows(op, inputs[0])
       for (const other of inputs) if (flatRows(op, other) !== n) fail(op, `operands have different row counts: [${inputs[0].shape}] vs [${other.shape}]`)
-      return { shape: [n, op.outFeatures], multiplicity: new Array<number>(op.outFeatures).fill(1) }
+      return { shape: [n, op.outFeatures], multiplicity: ones(op.outFeatures) }
     }
     case 'sigmoid':
     case 'tanh':
     case 'leakyrelu': {
       const input = single(op, inputs)
-      return { shape: [...input.shape], multiplicity: [...input.channelMultiplicity] }
+      return { shape: [...input.shape], multiplicity: input.channelMultiplicity }
     }
     case 'mul':
     case 'blend': {
@@ -155,7 +178,7 @@ export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; 
     case 'fillweight': {
       if (inputs.length !== 0) fail(op, 'takes no inputs')
       if (op.shape.length !== 2 || !op.shape.every((d) => Number.isInteger(d) && d >= 1)) fail(op, `bad shape [${op.shape.join(', ')}]`)
-      return { shape: [...op.shape], multiplicity: new Array<number>(op.shape[1]).fill(1) }
+      return { shape: [...op.shape], multiplicity: ones(op.shape[1]) }
     }
     case 'rows': {
       const input = single(op, inputs)
@@ -163,13 +186,13 @@ export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; 
       if (!Number.isInteger(op.start) || !Number.isInteger(op.count) || op.start < 0 || op.count < 1 || op.start + op.count > n) {
         fail(op, `rows ${op.start}..${op.start + op.count - 1} out of range for ${n} rows`)
       }
-      return { shape: [op.count, input.shape[1]], multiplicity: [...input.channelMultiplicity] }
+      return { shape: [op.count, input.shape[1]], multiplicity: input.channelMultiplicity }
     }
     case 'embedding': {
       const input = single(op, inputs)
       const n = flatRows(op, input)
       if (input.shape[1] !== 1) fail(op, `expects token ids [N, 1], got [${input.shape.join(', ')}]`)
-      return { shape: [n, op.features], multiplicity: new Array<number>(op.features).fill(1) }
+      return { shape: [n, op.features], multiplicity: ones(op.features) }
     }
     case 'stackrows': {
       if (inputs.length < 1) fail(op, 'expects at least 1 input')
@@ -184,18 +207,18 @@ export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; 
       if (!positiveIntegers([groups, outChannels]) || c % groups !== 0 || outChannels % groups !== 0) {
         fail(op, `${c} stored input channels and ${outChannels} output channels do not split into ${groups} groups`)
       }
-      return { shape: [n, outChannels, oh, ow], multiplicity: new Array<number>(outChannels).fill(1) }
+      return { shape: [n, outChannels, oh, ow], multiplicity: ones(outChannels) }
     }
     case 'pool': {
       const input = single(op, inputs)
-      return { shape: windowed(op, input, op.window, op.ceilMode), multiplicity: [...input.channelMultiplicity] }
+      return { shape: windowed(op, input, op.window, op.ceilMode), multiplicity: input.channelMultiplicity }
     }
     case 'hardsigmoid':
     case 'hardswish':
     case 'clip':
     case 'scalar': {
       const input = single(op, inputs)
-      return { shape: [...input.shape], multiplicity: [...input.channelMultiplicity] }
+      return { shape: [...input.shape], multiplicity: input.channelMultiplicity }
     }
     case 'sub':
       if (inputs.length !== 2) fail(op, `expects 2 inputs, got ${inputs.length}`)
@@ -208,21 +231,21 @@ export function inferShape(op: Op, inputs: readonly Node[]): { shape: number[]; 
       if (!op.pads.every((p) => Number.isInteger(p))) fail(op, `bad pads [${op.pads}]`)
       const [outH, outW] = [h + top + bottom, w + left + right]
       if (outH < 1 || outW < 1) fail(op, `pads [${op.pads}] leave an empty ${outH} x ${outW} output of a ${h} x ${w} input`)
-      return { shape: [n, c, outH, outW], multiplicity: [...input.channelMultiplicity] }
+      return { shape: [n, c, outH, outW], multiplicity: input.channelMultiplicity }
     }
     case 'flatten': {
       const input = single(op, inputs)
       const [n, c, h, w] = image(op, input)
       // With one pixel per channel, feature c is channel c: groups of identical channels stay groups.
       // With more, the features of identical channels are not consecutive: only a full-width input.
-      if (h * w === 1) return { shape: [n, c], multiplicity: [...input.channelMultiplicity] }
+      if (h * w === 1) return { shape: [n, c], multiplicity: input.channelMultiplicity }
       if (input.channelMultiplicity.some((m) => m !== 1)) fail(op, 'flattens a collapsed image with H*W > 1; expand it to full width first')
-      return { shape: [n, c * h * w], multiplicity: new Array<number>(c * h * w).fill(1) }
+      return { shape: [n, c * h * w], multiplicity: ones(c * h * w) }
     }
     case 'spatialmean': {
       const input = single(op, inputs)
       const [n, c] = image(op, input)
-      return { shape: [n, c, 1, 1], multiplicity: [...input.channelMultiplicity] }
+      return { shape: [n, c, 1, 1], multiplicity: input.channelMultiplicity }
     }
   }
 }
@@ -233,14 +256,14 @@ function flatRows(op: Op, node: Node): number {
 }
 
 /** Elementwise operands (or row-stacked ones, `rowsMayDiffer`) must agree in shape and channel grouping. */
-function sameLayout(op: Op, inputs: readonly Node[], rowsMayDiffer = false): { shape: number[]; multiplicity: number[] } {
+function sameLayout(op: Op, inputs: readonly Node[], rowsMayDiffer = false): { shape: number[]; multiplicity: readonly number[] } {
   const first = inputs[0]
   const layout = (node: Node): string => (rowsMayDiffer ? node.shape.slice(1) : node.shape).join()
   for (const other of inputs) {
     if (layout(other) !== layout(first)) fail(op, `shapes differ: [${first.shape}] vs [${other.shape}]`)
-    if (other.channelMultiplicity.join() !== first.channelMultiplicity.join()) {
+    if (!sameNumbers(other.channelMultiplicity, first.channelMultiplicity)) {
       fail(op, 'operands have different channel groupings; insert a regroup first')
     }
   }
-  return { shape: [...first.shape], multiplicity: [...first.channelMultiplicity] }
+  return { shape: [...first.shape], multiplicity: first.channelMultiplicity }
 }

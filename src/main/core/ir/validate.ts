@@ -17,7 +17,7 @@ export function validateGraph(graph: Graph): void {
     if (node.channelMultiplicity.length !== (node.shape[1] ?? 0)) {
       problems.push(`${node.label}: ${node.channelMultiplicity.length} multiplicities for ${node.shape[1]} channels`)
     }
-    if (node.channelMultiplicity.some((m) => !Number.isInteger(m) || m < 1)) {
+    if (!positiveIntegers(node.channelMultiplicity)) {
       problems.push(`${node.label}: multiplicities must be positive integers`)
     }
     if (node.op.kind === 'input') {
@@ -37,4 +37,14 @@ export function validateGraph(graph: Graph): void {
   if (!graph.nodes[graph.input] || graph.nodes[graph.input].op.kind !== 'input') problems.push('input is not an input node')
   if (!graph.nodes[graph.output]) problems.push(`output ${graph.output} does not exist`)
   if (problems.length > 0) throw new EpsinasError('INTERNAL', `invalid graph: ${problems.join('; ')}`)
+}
+
+/** Frozen multiplicity arrays already checked: they cannot change, and graphs share them (shapes.ts). */
+const checkedFrozen = new WeakSet<readonly number[]>()
+
+function positiveIntegers(values: readonly number[]): boolean {
+  if (checkedFrozen.has(values)) return true
+  for (let i = 0; i < values.length; i++) if (!Number.isInteger(values[i]) || values[i] < 1) return false
+  if (Object.isFrozen(values)) checkedFrozen.add(values)
+  return true
 }

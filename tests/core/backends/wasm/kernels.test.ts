@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import * as ts from '../../../../src/main/core/backends/ts/kernels.ts'
+import * as recurrent from '../../../../src/main/core/backends/ts/recurrent.ts'
 import type { Tensor } from '../../../../src/main/core/backends/ts/kernels.ts'
 import { createWasmHeap, type WasmHeap } from '../../../../src/main/core/backends/wasm/heap.ts'
 import { exactSumPossible, wasmKernels } from '../../../../src/main/core/backends/wasm/kernels.ts'
@@ -236,9 +237,40 @@ describe('wasm kernels are bit-identical to the TS kernels', () => {
     expect(differedPastTheBound).toBeGreaterThan(0)
   })
 
+  test('multilinear: row sums in four interleaved chains, odd row counts, per-feature scales, repeated operands', () => {
+    let seed = 500
+    for (const n of [1, 3, 4, 5, 8, 11]) {
+      for (const f of [1, 2, 7, 400]) {
+        for (const mix of MIXES) {
+          const x = tensor([n, f], seed++, mix)
+          const h = tensor([n, 1], seed++, mix)
+          const grouped = Array.from({ length: f }, (_, i) => 1 + ((seed + i) % 5))
+          const ones = new Array<number>(f).fill(1)
+          const weight = WEIGHTS[seed % WEIGHTS.length]
+          for (const [multiplicity, outFeatures] of [[ones, 3], [grouped, 1]] as const) {
+            const label = `multilinear [${n}, ${f}] ${mix} m ${multiplicity === ones ? 'ones' : 'grouped'}`
+            // The same tensor twice (as a cell's x feeds several linears): the second call reuses the sums.
+            const [xh, hh] = [onHeap(x), onHeap(h)]
+            for (const repeat of [1, 2]) {
+              expectSameBits(
+                recurrent.multilinear([x, h], [multiplicity, [600]], weight, outFeatures, plain),
+                wasm.multilinear([xh, hh], [multiplicity, [600]], weight, outFeatures, inHeap),
+                `${label} (call ${repeat})`,
+              )
+            }
+            // Same tensor objects, another weight: recomputed, never served from the first weight's sums.
+            expectSameBits(recurrent.multilinear([h, x], [[600], multiplicity], 1, 2, plain), wasm.multilinear([hh, xh], [[600], multiplicity], 1, 2, inHeap), `${label} at weight 1`)
+          }
+        }
+      }
+    }
+  })
+
   test('operands outside the heap run the TS kernel and give the same bits', () => {
     const x = tensor([2, 1, 6, 6], 3, 'finite')
     expect(describeDifference(ts.relu(x, plain).data, wasm.relu(x, plain).data)).toBe('identical')
     expect(describeDifference(ts.conv2d(x, [2], 0.5, [2, 1, 6, 6], 3, 1, 1, plain).data, wasm.conv2d(x, [2], 0.5, [2, 1, 6, 6], 3, 1, 1, inHeap).data)).toBe('identical')
+    const rows = tensor([5, 7], 4, 'special')
+    expect(describeDifference(recurrent.multilinear([rows], [new Array<number>(7).fill(2)], 0.5, 3, plain).data, wasm.multilinear([rows], [new Array<number>(7).fill(2)], 0.5, 3, inHeap).data)).toBe('identical')
   })
 })

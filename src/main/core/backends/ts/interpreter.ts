@@ -7,6 +7,7 @@ import { runImported } from './imported.ts'
 import type { FloatArray, Tensor } from './kernels.ts'
 import { BufferPool, type Precision } from './pool.ts'
 import { TS_KERNELS, wasmKernels, type KernelSet } from '../wasm/kernels.ts'
+import type { WasmHeap } from '../wasm/heap.ts'
 
 /**
  * Runs a graph on the typed-array kernels, node by node, releasing each intermediate as soon as its
@@ -34,6 +35,9 @@ export function runGraphTs(graph: Graph, input: FloatArray, weight: number, pool
   for (const node of graph.nodes) for (const i of node.inputs) remainingUses[i]++
   remainingUses[graph.output]++
 
+  // With the wasm kernels, an embedding read only by row slices is never materialised (below).
+  const deferred = pool.heap ? deferredEmbeddings(graph) : new Set<number>()
+
   const values: (Tensor | undefined)[] = new Array(graph.nodes.length)
   // Every buffer taken in this run and not yet given back: on an error they all go back to the pool.
   const taken = new Set<FloatArray>()
@@ -48,21 +52,34 @@ export function runGraphTs(graph: Graph, input: FloatArray, weight: number, pool
   }
   const kernels = pool.heap ? wasmKernels(pool.heap) : TS_KERNELS
   const inHeap = (data: FloatArray): boolean => pool.heap?.offsetOf(data) != null
-  // Every buffer handed to the pool must be its own: the caller's input never is.
-  const owned = (data: FloatArray): boolean => data !== input
+  // Every buffer handed to the pool must be its own: the caller's input never is, nor a kept lookup slice.
+  const owned = (data: FloatArray): boolean => data !== input && !keptSlices.has(data)
   // The wasm kernels read their operands in the heap: the input goes there once (when it is used).
   const inputData = (): FloatArray => (pool.heap && !inHeap(input) ? copyInto(alloc(input.length), input) : input)
   try {
+    const useUp = (i: number): void => {
+      if (--remainingUses[i] > 0) return
+      const dead = values[i]
+      values[i] = undefined
+      // A deferred embedding holds no buffer of its own: its token ids stay alive until it dies.
+      if (deferred.has(i)) graph.nodes[i].inputs.forEach(useUp)
+      else if (dead && owned(dead.data)) release(dead.data)
+    }
     for (const node of graph.nodes) {
       if (remainingUses[node.id] === 0) continue
-      values[node.id] = node.op.kind === 'input' ? { shape: inputNode.shape, data: inputData() } : runNode(graph, node, values, w, alloc, kernels)
-      for (const i of node.inputs) {
-        if (--remainingUses[i] === 0) {
-          const dead = values[i]
-          values[i] = undefined
-          if (dead && owned(dead.data)) release(dead.data)
-        }
+      if (deferred.has(node.id)) {
+        // Stands for the embedding: its value is the token ids, and each row slice gathers its own rows.
+        values[node.id] = values[node.inputs[0]]
+        continue
       }
+      const source = node.inputs[0]
+      values[node.id] =
+        node.op.kind === 'input'
+          ? { shape: inputNode.shape, data: inputData() }
+          : node.op.kind === 'rows' && deferred.has(source)
+            ? keptEmbeddedRows(pool.heap, graph, graph.nodes[source], values, node.op.start, node.op.count, w, alloc, release, kernels)
+            : runNode(graph, node, values, w, alloc, kernels)
+      node.inputs.forEach(useUp)
     }
   } catch (error) {
     // Heap blocks are not garbage-collected: a failing network gives back what it holds.
@@ -76,6 +93,92 @@ export function runGraphTs(graph: Graph, input: FloatArray, weight: number, pool
   const result = output.data.slice()
   if (owned(output.data)) release(output.data)
   return result
+}
+
+/**
+ * Embeddings whose every consumer is a `rows` slice (NB-NLP: the [steps * batch, emsize] table
+ * lookup, cut into one slice per step). Rows start..start+count of embedding(ids) are
+ * embedding(ids[start..start+count)): the same copied table values, so each slice is gathered from
+ * the table directly and the whole lookup (28 MB at the benchmark's size) is never written, nor
+ * copied again slice by slice.
+ */
+function deferredEmbeddings(graph: Graph): Set<number> {
+  if (!graph.nodes.some((node) => node.op.kind === 'embedding')) return new Set()
+  const consumers = new Map<number, Node[]>()
+  for (const node of graph.nodes) for (const i of node.inputs) consumers.set(i, [...(consumers.get(i) ?? []), node])
+  const deferred = new Set<number>()
+  for (const node of graph.nodes) {
+    const readers = consumers.get(node.id) ?? []
+    if (node.op.kind === 'embedding' && node.id !== graph.output && readers.length > 0 && readers.every((reader) => reader.op.kind === 'rows')) deferred.add(node.id)
+  }
+  return deferred
+}
+
+/** Rows start..start+count of a deferred embedding: the embedding op itself, run on those rows' token ids. */
+function embeddedRows(graph: Graph, embedding: Node, values: (Tensor | undefined)[], start: number, count: number, w: number, alloc: k.Allocate, kernels: KernelSet): Tensor {
+  const ids = values[embedding.id] as Tensor
+  const width = ids.shape[1]
+  const slice: Tensor = { shape: [count, width], data: ids.data.subarray(start * width, (start + count) * width) }
+  // runNode reads the op's operand from `values`: hand it the slice for this one call.
+  const tokens = embedding.inputs[0]
+  const saved = values[tokens]
+  values[tokens] = slice
+  try {
+    return runNode(graph, embedding, values, w, alloc, kernels)
+  } finally {
+    values[tokens] = saved
+  }
+}
+
+/**
+ * Lookup slices kept in the heap across passes, per heap: both weights of an arch and every recepie of
+ * a job look up the same ids in the same table, so each step's slice is gathered once per thread. A
+ * slice is reused only for the same op (vocabulary, features, seed, distribution), the same rows and
+ * the same ids, compared value by value; kernels never write their operands, and the pool never
+ * hands a kept slice out, so it stays as gathered.
+ */
+interface KeptSlice {
+  ids: Float32Array
+  data: Float32Array
+}
+const keptByHeap = new WeakMap<WasmHeap, Map<string, KeptSlice>>()
+const keptSlices = new WeakSet<FloatArray>()
+/** Up to 64 MiB of slices per thread (the benchmark's lookup is 28 MB); past it, slices are gathered per pass. */
+const MAX_KEPT_BYTES = 64 * 1024 * 1024
+
+function keptEmbeddedRows(
+  heap: WasmHeap | null,
+  graph: Graph,
+  embedding: Node,
+  values: (Tensor | undefined)[],
+  start: number,
+  count: number,
+  w: number,
+  alloc: k.Allocate,
+  release: (buffer: FloatArray) => void,
+  kernels: KernelSet,
+): Tensor {
+  const ids = values[embedding.id] as Tensor
+  const idSlice = ids.data.subarray(start * ids.shape[1], (start + count) * ids.shape[1])
+  let kept = heap ? keptByHeap.get(heap) : undefined
+  if (heap && !kept) keptByHeap.set(heap, (kept = new Map()))
+  const key = `${JSON.stringify(embedding.op)}@${start}+${count}`
+  const known = kept?.get(key)
+  if (known && known.ids.length === idSlice.length && known.ids.every((id, i) => id === idSlice[i])) {
+    return { shape: [count, known.data.length / count], data: known.data }
+  }
+  const fresh = embeddedRows(graph, embedding, values, start, count, w, alloc, kernels)
+  if (!heap || !kept || known) return fresh
+  const bytes = fresh.data.byteLength
+  const keptBytes = [...kept.values()].reduce((sum, slice) => sum + slice.data.byteLength, 0)
+  const offset = keptBytes + bytes <= MAX_KEPT_BYTES ? heap.alloc(bytes) : null
+  if (offset === null) return fresh
+  const data = heap.f32(offset, fresh.data.length)
+  data.set(fresh.data)
+  release(fresh.data)
+  keptSlices.add(data)
+  kept.set(key, { ids: Float32Array.from(idSlice), data })
+  return { shape: fresh.shape, data }
 }
 
 function copyInto<T extends FloatArray>(target: T, source: FloatArray): T {
@@ -115,7 +218,7 @@ function runNode(graph: Graph, node: Node, values: (Tensor | undefined)[], w: nu
     case 'channelslice':
       return k.channelslice(x, op.start, op.size, alloc)
     case 'multilinear':
-      return r.multilinear(inputs, node.inputs.map((i) => graph.nodes[i].channelMultiplicity), w, op.outFeatures, alloc)
+      return kernels.multilinear(inputs, node.inputs.map((i) => graph.nodes[i].channelMultiplicity), w, op.outFeatures, alloc)
     case 'sigmoid':
       return r.sigmoid(x, alloc)
     case 'tanh':

@@ -24,6 +24,7 @@ export interface KernelExports {
   planeMeans(src: number, dst: number, planes: number, plane: number): void
   normalize(src: number, dst: number, n: number, mean: number, scale: number): void
   conv(src: number, dst: number, n: number, c: number, inH: number, inW: number, outH: number, outW: number, kernel: number, stride: number, pad: number, scales: number, dstStride: number, acc: number, rows: number): void
+  rowSums(src: number, n: number, f: number, scales: number, dst: number): void
   avgpool(src: number, dst: number, planes: number, inH: number, inW: number, outH: number, outW: number, kernel: number, stride: number, pad: number, divisors: number, acc: number, rows: number): void
 }
 

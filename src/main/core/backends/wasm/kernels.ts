@@ -1,13 +1,14 @@
 import * as ts from '../ts/kernels.ts'
+import * as recurrent from '../ts/recurrent.ts'
 import type { Allocate, FloatArray, Tensor } from '../ts/kernels.ts'
 import { windowCounts } from '../ts/window.ts'
 import type { WasmHeap } from './heap.ts'
 
 /**
  * The interpreter's hot kernels (conv2d, average and max pooling, BatchNorm, ReLU, add, zero, global
- * average pooling) on kernels.wat, with the TS kernels' signatures and bits. An operand outside the
- * heap (a float64 test pool, a heap that could not grow) runs the TS kernel itself, writing into the
- * buffer already taken.
+ * average pooling, NB-NLP's MultiLinear) on kernels.wat, with the TS kernels' signatures and bits. An
+ * operand outside the heap (a float64 test pool, a heap that could not grow) runs the TS kernel
+ * itself, writing into the buffer already taken.
  */
 export interface KernelSet {
   conv2d: typeof ts.conv2d
@@ -18,10 +19,11 @@ export interface KernelSet {
   avgpool: typeof ts.avgpool
   globalavgpool: typeof ts.globalavgpool
   maxpool: typeof ts.maxpool
+  multilinear: typeof recurrent.multilinear
 }
 
 /** The TS reference kernels as a KernelSet. */
-export const TS_KERNELS: KernelSet = { conv2d: ts.conv2d, batchnorm: ts.batchnorm, relu: ts.relu, zero: ts.zero, add: ts.add, avgpool: ts.avgpool, globalavgpool: ts.globalavgpool, maxpool: ts.maxpool }
+export const TS_KERNELS: KernelSet = { conv2d: ts.conv2d, batchnorm: ts.batchnorm, relu: ts.relu, zero: ts.zero, add: ts.add, avgpool: ts.avgpool, globalavgpool: ts.globalavgpool, maxpool: ts.maxpool, multilinear: recurrent.multilinear }
 
 const kernelSets = new WeakMap<WasmHeap, KernelSet>()
 
@@ -56,7 +58,57 @@ function createWasmKernels(heap: WasmHeap): KernelSet {
     }
   }
 
+  /**
+   * lin(x) of recurrent.ts multilinear, rounded to float32 as it rounds it, per input tensor. A
+   * recurrent cell feeds the same tensor (the step's input, the previous hidden state) to several
+   * MultiLinears, each with the same scales: the sums are computed once per tensor and weight. The
+   * key is the Tensor object, which the interpreter makes once per node and pass, so an entry can
+   * never be served for another node or another pass's data (checked: weight and multiplicities).
+   */
+  const rowSumCache = new WeakMap<Tensor, { weight: number; multiplicity: readonly number[]; sums: Float32Array }>()
+  function roundedRowSums(x: Tensor, multiplicity: readonly number[], weight: number): Float32Array {
+    const known = rowSumCache.get(x)
+    if (known && known.weight === weight && known.multiplicity === multiplicity) return known.sums
+    const [n, f] = x.shape
+    const sums = new Float32Array(n)
+    const src = at(x.data)
+    const done =
+      src !== null &&
+      withScratch([f, n], ([scales, dst]) => {
+        const s = heap.f64(scales, f)
+        for (let k = 0; k < f; k++) s[k] = weight * multiplicity[k]
+        k.rowSums(src, n, f, scales, dst)
+        sums.set(heap.f64(dst, n))
+        return true
+      })
+    if (!done) {
+      // Outside the heap: the TS kernel's loop (scale per feature: the same products and sums).
+      for (let i = 0; i < n; i++) {
+        let sum = 0
+        for (let j = 0; j < f; j++) sum += weight * multiplicity[j] * x.data[i * f + j]
+        sums[i] = sum
+      }
+    }
+    rowSumCache.set(x, { weight, multiplicity, sums })
+    return sums
+  }
+
   return {
+    multilinear(xs, multiplicities, weight, outFeatures, alloc) {
+      // recurrent.ts multilinear: fround(fround(lin(x_0)) + w), then + fround(lin(x_t)) for each further input.
+      const n = xs[0].shape[0]
+      const totals = new Float32Array(n)
+      xs.forEach((x, t) => {
+        const sums = roundedRowSums(x, multiplicities[t], weight)
+        if (t === 0) for (let i = 0; i < n; i++) totals[i] = sums[i] + weight
+        else for (let i = 0; i < n; i++) totals[i] = totals[i] + sums[i]
+      })
+      const out = alloc(n * outFeatures)
+      if (outFeatures === 1) out.set(totals)
+      else for (let i = 0; i < n; i++) out.fill(totals[i], i * outFeatures, (i + 1) * outFeatures)
+      return { shape: [n, outFeatures], data: out }
+    },
+
     conv2d(x, multiplicity, weight, outShape, kernel, stride, pad, alloc) {
       const [n, c, h, w] = x.shape
       const [, outC, oh, ow] = outShape

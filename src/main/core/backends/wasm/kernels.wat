@@ -466,6 +466,12 @@
   ;; (window.ts accumulateWindowSums, kernel 1: no sum, the product added directly).
   (func $window1x1 (param $src i32) (param $inW i32) (param $outH i32) (param $outW i32) (param $stride i32) (param $scale f64) (param $acc i32)
     (local $oy i32) (local $ox i32) (local $row i32) (local $a i32)
+    (if (i32.eq (local.get $stride) (i32.const 1))
+      (then
+        ;; stride 1: output p reads input p (outW = inW), so the plane is one flat run; f64x2 lanes
+        ;; over two adjacent outputs, each the same acc + scale * x as the scalar loop below
+        (call $scaleAccumulate (local.get $src) (local.get $acc) (i32.mul (local.get $outH) (local.get $outW)) (local.get $scale))
+        (return)))
     (block $rowsDone (loop $row
       (br_if $rowsDone (i32.ge_u (local.get $oy) (local.get $outH)))
       (local.set $row (i32.add (local.get $src) (i32.shl (i32.mul (i32.mul (local.get $oy) (local.get $stride)) (local.get $inW)) (i32.const 2))))
@@ -478,6 +484,71 @@
         (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
         (br $col)))
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $row))))
+
+  ;; acc[p] = acc[p] + scale * f64(src[p]) for p < n: f64x2 lanes across adjacent p (independent outputs).
+  (func $scaleAccumulate (param $src i32) (param $acc i32) (param $n i32) (param $scale f64)
+    (local $p i32) (local $pairs i32) (local $s v128) (local $a i32)
+    (local.set $s (f64x2.splat (local.get $scale)))
+    (local.set $pairs (i32.and (local.get $n) (i32.const -2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $p) (local.get $pairs)))
+      (local.set $a (i32.add (local.get $acc) (i32.shl (local.get $p) (i32.const 3))))
+      (v128.store align=8 (local.get $a) (f64x2.add (v128.load align=8 (local.get $a))
+        (f64x2.mul (local.get $s) (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (i32.add (local.get $src) (i32.shl (local.get $p) (i32.const 2))))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 2)))
+      (br $next)))
+    (if (i32.lt_u (local.get $p) (local.get $n))
+      (then
+        (local.set $a (i32.add (local.get $acc) (i32.shl (local.get $p) (i32.const 3))))
+        (f64.store (local.get $a) (f64.add (f64.load (local.get $a))
+          (f64.mul (local.get $scale) (f64.promote_f32 (f32.load (i32.add (local.get $src) (i32.shl (local.get $p) (i32.const 2)))))))))))
+
+  ;; dst[i] = 0 + scales[0] * x[i, 0] + scales[1] * x[i, 1] + ... + scales[f-1] * x[i, f-1] in float64, in
+  ;; that order, for each of the n rows of the row-major [n, f] f32 tensor at $src (recurrent.ts
+  ;; multilinear's lin(x)). f64x2 lanes hold two rows (each its own in-order chain), and two lane
+  ;; pairs run at once so that four independent chains hide the latency of the additions.
+  ;; $scales: f f64; $dst: n f64.
+  (func (export "rowSums") (param $src i32) (param $n i32) (param $f i32) (param $scales i32) (param $dst i32)
+    (local $i i32) (local $k i32) (local $rowBytes i32) (local $r0 i32) (local $r2 i32) (local $s v128)
+    (local $a v128) (local $b v128) (local $t f64) (local $quads i32)
+    (local.set $rowBytes (i32.shl (local.get $f) (i32.const 2)))
+    (local.set $quads (i32.and (local.get $n) (i32.const -4)))
+    (block $quadsDone (loop $quad
+      (br_if $quadsDone (i32.ge_u (local.get $i) (local.get $quads)))
+      (local.set $r0 (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $rowBytes))))
+      (local.set $r2 (i32.add (local.get $r0) (i32.shl (local.get $rowBytes) (i32.const 1))))
+      (local.set $a (v128.const f64x2 0 0))
+      (local.set $b (v128.const f64x2 0 0))
+      (local.set $k (i32.const 0))
+      (block $featuresDone (loop $feature
+        (br_if $featuresDone (i32.ge_u (local.get $k) (local.get $rowBytes)))
+        (local.set $s (f64x2.splat (f64.load (i32.add (local.get $scales) (i32.shl (local.get $k) (i32.const 1))))))
+        (local.set $a (f64x2.add (local.get $a) (f64x2.mul (local.get $s) (f64x2.promote_low_f32x4
+          (v128.load32_lane align=4 1 (i32.add (i32.add (local.get $r0) (local.get $rowBytes)) (local.get $k))
+            (v128.load32_zero align=4 (i32.add (local.get $r0) (local.get $k))))))))
+        (local.set $b (f64x2.add (local.get $b) (f64x2.mul (local.get $s) (f64x2.promote_low_f32x4
+          (v128.load32_lane align=4 1 (i32.add (i32.add (local.get $r2) (local.get $rowBytes)) (local.get $k))
+            (v128.load32_zero align=4 (i32.add (local.get $r2) (local.get $k))))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $feature)))
+      (v128.store align=8 (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 3))) (local.get $a))
+      (v128.store align=8 (i32.add (local.get $dst) (i32.shl (i32.add (local.get $i) (i32.const 2)) (i32.const 3))) (local.get $b))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $quad)))
+    (block $rowsDone (loop $row
+      (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $r0 (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $rowBytes))))
+      (local.set $t (f64.const 0))
+      (local.set $k (i32.const 0))
+      (block $featuresDone (loop $feature
+        (br_if $featuresDone (i32.ge_u (local.get $k) (local.get $rowBytes)))
+        (local.set $t (f64.add (local.get $t) (f64.mul (f64.load (i32.add (local.get $scales) (i32.shl (local.get $k) (i32.const 1))))
+          (f64.promote_f32 (f32.load (i32.add (local.get $r0) (local.get $k)))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $feature)))
+      (f64.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 3))) (local.get $t))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $row))))
 
   ;; Any square window: per output, s = 0, plus every in-bounds tap row by row, then acc += scale * s
