@@ -491,6 +491,42 @@ export interface SearchStudyResponse {
   variants: SearchVariantView[]
 }
 
+/** The statistics of a study row (metric.md section 5), as `epsinas study` prints them. */
+export type StudyStatKey = 'spearman' | 'spearman_top10' | 'kendall' | 'kendall_top10' | 'top10_top10' | 'top64_top5'
+
+/** One row of a stored `epsinas study` table: ours (medians over its cells) beside the paper's. */
+export interface StoredStudyRowView {
+  key: string
+  label: string
+  /** Cells scored; 0 for a row that could not be computed here (`unavailable` says why). */
+  cells: number
+  n: number | null
+  nan: number | null
+  stats: Record<StudyStatKey, number | null>
+  /** With several cells (batch repeats): [q25, q75] of Spearman and Kendall. */
+  quartiles: { spearman: [number, number] | null; kendall: [number, number] | null } | null
+  paper: ({ archs: number | null } & Record<StudyStatKey, number>) | null
+  unavailable?: string
+}
+
+/** A finished `epsinas study` (weights, batch, inputs, init, embedding), as stored for the Studies page. */
+export interface StoredStudyView {
+  id: string
+  study: string
+  space: SpaceId
+  dataset: DatasetId
+  /** ISO time it was stored. */
+  savedAt: string
+  /** Where the accuracies came from, one line. */
+  accuracies: string
+  sample: { size: number; candidates: number; seed: number }
+  /** What stays fixed across the rows, one line. */
+  config: string
+  paper: { table: string; caption: string } | null
+  rows: StoredStudyRowView[]
+  notes: string[]
+}
+
 // ---------------------------------------------------------------------------------------------
 // Search spaces
 
@@ -582,6 +618,7 @@ export interface ApiContract {
   'spaces:remove': { request: SpaceNameRequest; response: void }
   'spaces:show': { request: SpaceNameRequest; response: SpaceDetails }
   'studies:search': { request: SearchStudyRequest; response: SearchStudyResponse }
+  'studies:list': { request: void; response: StoredStudyView[] }
 }
 
 /** A request channel name. */
@@ -623,6 +660,7 @@ export const API_METHODS = {
   'spaces:remove': 'removeSpace',
   'spaces:show': 'showSpace',
   'studies:search': 'runSearchStudy',
+  'studies:list': 'listStudies',
 } as const satisfies Record<ApiChannel, string>
 
 /** The preload function name of a channel. */

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { nb201ArchAt } from '../../src/main/core/spaces/nb201/index.ts'
 import { getSpace } from '../../src/main/core/spaces/registry.ts'
+import { listStoredStudies } from '../../src/main/services/studies-store.ts'
 import { SMALL_MODELS, writeModels } from '../user-spaces/helpers.ts'
 import { epsinas, tempDir } from './helpers.ts'
 
@@ -122,8 +124,44 @@ describe('epsinas study', () => {
     expect(inputs.stdout).toMatch(/\n- real data: .+\n/)
   })
 
-  test('embedding: NB-NLP\'s U[0, 1) embedding scored beside Table 10, the other five listed', () => {
-    const recepies = getSpace('nbnlp').sample(3, 2)
+  test('init: the five schemes of Table 9, two random initialisations each, cached per arch and scheme', () => {
+    const db = join(dir, 'init.db')
+    const json = join(dir, 'init.json')
+    const args = ['study', 'init', '--accuracies', accuracies, '--sample', '3', '--input', 'normal', '--backend', 'tfjs-wasm', ...FAST, '--db', db, '--json', json]
+    const run = epsinas(args)
+    expect(run.stderr).toContain('init: 15 computed, 0 from the cache')
+    expect(run.status).toBe(0)
+    const result = readJson(json)
+    expect(result.paper?.table).toBe('Table 9')
+    expect(result.rows.map((row) => [row.key, row.cells, row.paper?.spearman])).toEqual([
+      ['uniform', 1, 0.14],
+      ['normal', 1, 0.44],
+      ['kaiming-uniform', 1, 0.32],
+      ['kaiming-normal', 1, 0.49],
+      ['orthogonal', 1, 0.41],
+    ])
+    // Random weights make every output distinct: epsilon is finite for the three archs under every scheme.
+    expect(result.rows.map((row) => row.n)).toEqual([3, 3, 3, 3, 3])
+    expect(run.stdout).toMatch(/^study init: nb201 cifar10, 3 of the 14 nb201 archs/)
+    expect(run.stdout).toContain('two random initialisations per scheme (init seeds 0 and 1) instead of two constant weights, batch 4, normal input seed 0')
+    // Stored where the native proxies are, one key per scheme: a rerun computes nothing.
+    const cache = new Database(db, { readonly: true })
+    const rows = cache.prepare('SELECT proxy, init_seed, batch_size, COUNT(*) AS n FROM native_proxy_scores GROUP BY proxy ORDER BY proxy').all()
+    cache.close()
+    expect(rows).toEqual(['kaiming-normal', 'kaiming-uniform', 'normal', 'orthogonal', 'uniform'].map((s) => ({ proxy: `epsilon-init:${s}`, init_seed: 0, batch_size: 4, n: 3 })))
+    const again = epsinas(args)
+    expect(again.stderr).toContain('init: 0 computed, 15 from the cache')
+    expect(readJson(json).rows.map((row) => row.stats.spearman)).toEqual(result.rows.map((row) => row.stats.spearman))
+    // Stored beside the cache for the Studies page (the folder every study of this file shares), once: the rerun replaced its own document.
+    const stored = listStoredStudies(db).filter((s) => s.study === 'init')
+    expect(stored.map((s) => [s.study, s.space, s.dataset, s.sample.size, s.paper?.table])).toEqual([['init', 'nb201', 'cifar10', 3, 'Table 9']])
+    expect(stored[0].rows.map((row) => [row.key, row.stats.spearman, row.paper?.spearman])).toEqual(result.rows.map((row) => [row.key, row.stats.spearman, row.paper?.spearman]))
+    expect(again.stderr).toContain(`study stored for the Studies page: ${join(dir, 'studies', `${stored[0].id}.json`)}`)
+  })
+
+  test('embedding: all six of Table 10\'s embeddings scored beside the paper, the default from the plain cache key', () => {
+    // Small layers keep the 6 x 3 networks fast; the embedding is the same op at any size.
+    const recepies = getSpace('nbnlp').sample(3, 2).map((arch) => getSpace('nbnlp').normalize(JSON.stringify({ ...JSON.parse(arch), emsize: 16, nhid: 16, nlayers: 1 })))
     const acc = join(dir, 'nlp-acc.csv')
     writeFileSync(acc, `arch,accuracy\n${recepies.map((arch, i) => `${csvField(arch)},${5 + i / 10}`).join('\n')}\n`)
     const json = join(dir, 'embedding.json')
@@ -132,15 +170,21 @@ describe('epsinas study', () => {
     const result = readJson(json)
     expect(result.paper?.table).toBe('Table 10')
     expect(result.rows.map((row) => [row.key, row.cells, row.paper?.spearman])).toEqual([
-      ['uniform-pos-0.1', 0, -0.38],
+      ['uniform-pos-0.1', 1, -0.38],
       ['uniform-pos-1', 1, -0.37],
-      ['uniform-centred-0.1', 0, -0.4],
-      ['uniform-centred-1', 0, -0.46],
-      ['normal-0.1', 0, -0.42],
-      ['normal-1', 0, -0.47],
+      ['uniform-centred-0.1', 1, -0.4],
+      ['uniform-centred-1', 1, -0.46],
+      ['normal-0.1', 1, -0.42],
+      ['normal-1', 1, -0.47],
     ])
-    expect(result.rows[1].n).toBe(3)
-    expect(run.stdout).toContain('- random 1: N(0, 1): not built: the nbnlp embedding op draws a seeded U[0, 1) table only')
+    expect(result.rows.map((row) => row.n)).toEqual([3, 3, 3, 3, 3, 3])
+    expect(run.stdout).not.toContain('not built')
+    // The default variant is scored under today's keys: plain `score` on the same archs finds every one in the cache.
+    const archsFile = join(dir, 'nlp-archs.txt')
+    writeFileSync(archsFile, `${recepies.join('\n')}\n`)
+    const plain = epsinas(['score', '--space', 'nbnlp', '--archs', archsFile, '--batch', '8', '--workers', '2', '--no-progress', '--db', join(dir, 'nlp.db')])
+    expect(plain.status).toBe(0)
+    expect(plain.stderr).toContain('0 scored now (0 computed, 0 shared with an identical network), 3 from the cache')
   })
 
   test('--input real without the images installed is refused in one line before anything is scored', () => {
@@ -152,8 +196,10 @@ describe('epsinas study', () => {
   })
 
   test.each([
-    [['study', 'nope'], /value 'nope' is invalid for argument 'study'\. Allowed choices are weights, batch, inputs, embedding\./],
+    [['study', 'nope'], /value 'nope' is invalid for argument 'study'\. Allowed choices are weights, batch, inputs, init, embedding\./],
     [['study', 'batch', '--batches', '8,1'], /--batches takes batch sizes >= 2, comma-separated \(got '8,1'\)/],
+    [['study', 'init', '--weights', '1e-7,1'], /^epsinas: --weights is not an option of the init study: it initialises the full-width network twice at random per scheme \(tfjs\)\n$/],
+    [['study', 'init', '--backend', 'ts'], /^epsinas: the init study runs on TensorFlow\.js \(per-layer random weights\); --backend ts is the collapsed engine's\n$/],
     [['study', 'embedding'], /^epsinas: the embedding study needs --space nbnlp \(the one space whose networks embed their input\), not nb201\n$/],
     [['study', 'weights', '--exponents', '0..0'], /^epsinas: the exponent grid 0\.\.0 is empty/],
     [['study', 'inputs', '--accuracies', 'missing.csv'], /^epsinas: cannot read accuracies file missing\.csv: no such file\n$/],

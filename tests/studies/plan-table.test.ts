@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { EpsilonStats } from '../../src/main/core/stats/index.ts'
+import { NBNLP_EMBEDDINGS } from '../../src/main/core/spaces/nbnlp/index.ts'
 import { buildStudyRows, formatStudyTable, PAPER_INPUTS_TABLE, PAPER_WEIGHTS_TABLES, planBatch, planEmbedding, planInputs, planWeights, type StudyBase } from '../../src/main/studies/index.ts'
 
 const BASE: StudyBase = { space: 'nb201', dataset: 'cifar10', weights: [1e-7, 1], batch: 256, input: 'grey', inputSeed: 0 }
@@ -54,10 +55,15 @@ describe('study plans', () => {
     expect(planInputs({ ...BASE, dataset: 'cifar100' }, new Map()).rows.every((row) => row.paper === null)).toBe(true)
   })
 
-  test('embedding: the six rows of Table 10, the U[0, 1) one scored', () => {
+  test('embedding: the six rows of Table 10, each one cell with its variant', () => {
     const plan = planEmbedding({ ...BASE, space: 'nbnlp', dataset: 'ptb', weights: [1e-5, 1e-3] })
-    expect(plan.rows.map((row) => [row.key, row.cells.length])).toEqual([['uniform-pos-0.1', 0], ['uniform-pos-1', 1], ['uniform-centred-0.1', 0], ['uniform-centred-1', 0], ['normal-0.1', 0], ['normal-1', 0]])
+    const variants = ['uniform-pos-0.1', 'uniform-pos-1', 'uniform-centred-0.1', 'uniform-centred-1', 'normal-0.1', 'normal-1']
+    expect(plan.rows.map((row) => [row.key, row.cells.map((cell) => cell.embedding)])).toEqual(variants.map((v) => [v, [v]]))
+    // The rows name exactly the variants the NB-NLP network can build.
+    expect(variants).toEqual(Object.keys(NBNLP_EMBEDDINGS))
+    expect(plan.rows.every((row) => row.unavailable === undefined)).toBe(true)
     expect(plan.rows[1].paper?.archs).toBe(776)
+    expect(plan.notes).toEqual([])
   })
 })
 

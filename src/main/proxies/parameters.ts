@@ -53,7 +53,7 @@ export function layerGeometry(graph: Graph, node: Node): { kind: 'conv' | 'linea
  * bias, from one sfc32 stream (core/random.ts), so a seed fixes every value on every machine (the
  * stream is not torch's: the same seed gives other numbers than torch.manual_seed, same distribution).
  */
-export function initialiseParameters(graph: Graph, seed: number): NetworkParameters {
+export function initialiseParameters(graph: Graph, seed: number, scheme: InitScheme = 'pytorch-default'): NetworkParameters {
   const random = new SeededRandom(seed)
   const uniform = (count: number, bound: number): Float32Array => {
     const values = new Float32Array(count)
@@ -64,12 +64,90 @@ export function initialiseParameters(graph: Graph, seed: number): NetworkParamet
   for (const node of graph.nodes) {
     const geometry = layerGeometry(graph, node)
     if (!geometry) continue
+    if (scheme !== 'pytorch-default') {
+      layers.push({ node: node.id, ...studyLayer(geometry, scheme, random) })
+      continue
+    }
     const bound = 1 / Math.sqrt(geometry.fanIn)
     const weight = uniform(geometry.weightShape.reduce((a, b) => a * b, 1), bound)
     const bias = geometry.bias ? uniform(geometry.weightShape[0], bound) : null
     layers.push({ node: node.id, kind: geometry.kind, weight, weightShape: geometry.weightShape, bias })
   }
   return { layers }
+}
+
+/**
+ * The initialisation schemes of the paper's Table 9 (`epsinas study init`), as the reference's
+ * ablation notebook (NAS-Bench-201/Ablations.ipynb) applies them, read and not copied: the conv
+ * weights by the scheme with torch.nn.init's defaults, every nn.Linear N(0, 0.01) with bias 0,
+ * BatchNorm gamma 1 and beta 0 (as here always). 'pytorch-default' is the proxies' initialisation.
+ */
+export const INIT_SCHEMES = ['uniform', 'normal', 'kaiming-uniform', 'kaiming-normal', 'orthogonal'] as const
+export type InitScheme = (typeof INIT_SCHEMES)[number] | 'pytorch-default'
+
+type Geometry = NonNullable<ReturnType<typeof layerGeometry>>
+
+/** One layer under a Table 9 scheme, drawn from `random` (weight first). */
+function studyLayer(geometry: Geometry, scheme: Exclude<InitScheme, 'pytorch-default'>, random: SeededRandom): Omit<LayerParameters, 'node'> {
+  const { kind, weightShape } = geometry
+  const count = weightShape.reduce((a, b) => a * b, 1)
+  const draw = (value: () => number): Float32Array => Float32Array.from({ length: count }, value)
+  if (kind === 'linear') {
+    return { kind, weightShape, weight: draw(() => 0.01 * random.nextNormal()), bias: geometry.bias ? new Float32Array(weightShape[0]) : null }
+  }
+  // torch's fans of a conv weight [out, in, kh, kw]: fan_in = in * kh * kw, fan_out = out * kh * kw.
+  const fanOut = weightShape[0] * weightShape.slice(2).reduce((a, b) => a * b, 1)
+  const weight = (() => {
+    switch (scheme) {
+      case 'uniform':
+        return draw(() => random.nextFloat())
+      case 'normal':
+        return draw(() => random.nextNormal())
+      case 'kaiming-uniform': {
+        // a = 0, leaky_relu: gain sqrt(2), bound gain * sqrt(3 / fan_in).
+        const bound = Math.sqrt(6 / geometry.fanIn)
+        return draw(() => (2 * random.nextFloat() - 1) * bound)
+      }
+      case 'kaiming-normal': {
+        // The notebook asks for mode='fan_out', nonlinearity='relu': std sqrt(2 / fan_out).
+        const std = Math.sqrt(2 / fanOut)
+        return draw(() => std * random.nextNormal())
+      }
+      case 'orthogonal':
+        return orthogonal(weightShape[0], count / weightShape[0], random)
+    }
+  })()
+  return { kind, weightShape, weight, bias: null }
+}
+
+/**
+ * torch.nn.init.orthogonal_ (gain 1) of a [rows, cols] matrix, row-major: a standard normal matrix,
+ * taken tall (transposed when rows < cols), its QR factor Q with R's diagonal made positive, back to
+ * [rows, cols]. Q is computed by modified Gram-Schmidt in float64, which yields exactly that Q (the
+ * QR factorisation with a positive diagonal is unique), not torch's Householder bits.
+ */
+function orthogonal(rows: number, cols: number, random: SeededRandom): Float32Array {
+  const flat = Float64Array.from({ length: rows * cols }, () => random.nextNormal())
+  const tall = rows >= cols
+  const [m, n] = tall ? [rows, cols] : [cols, rows]
+  // Column j of the tall matrix, as a float64 vector of length m.
+  const columns = Array.from({ length: n }, (_, j) => Float64Array.from({ length: m }, (_, i) => (tall ? flat[i * cols + j] : flat[j * cols + i])))
+  for (let j = 0; j < n; j++) {
+    const v = columns[j]
+    for (let k = 0; k < j; k++) {
+      const q = columns[k]
+      let dot = 0
+      for (let i = 0; i < m; i++) dot += q[i] * v[i]
+      for (let i = 0; i < m; i++) v[i] -= dot * q[i]
+    }
+    let norm = 0
+    for (let i = 0; i < m; i++) norm += v[i] * v[i]
+    norm = Math.sqrt(norm)
+    for (let i = 0; i < m; i++) v[i] /= norm
+  }
+  const out = new Float32Array(rows * cols)
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = tall ? columns[c][r] : columns[r][c]
+  return out
 }
 
 /** Parameters given value by value (tests write the numbers their PyTorch reference used). */

@@ -114,6 +114,14 @@ const TABLE_7_NBNLP = `
 -2,0 | 654 -0.25 0.06 -0.16 0.04 9.09 5
 -1,0 | 652 -0.27 0.20 -0.19 0.13 10.61 7`
 
+/** Keys: our init scheme names (proxies/parameters.ts INIT_SCHEMES). */
+const TABLE_9_INIT = `
+uniform | 15284 0.14 -0.17 0.09 -0.11 3.07 7
+normal | 15284 0.44 -0.29 0.30 -0.20 20.07 4
+kaiming-uniform | 15284 0.32 0.11 0.21 0.07 27.40 26
+kaiming-normal | 15284 0.49 -0.29 0.33 -0.20 17.86 7
+orthogonal | 15284 0.41 -0.20 0.28 -0.13 15.11 1`
+
 /** Keys: our embedding variant names (studies/embedding). */
 const TABLE_10_EMBEDDING = `
 uniform-pos-0.1 | 782 -0.38 0.17 -0.26 0.15 3.80 2
@@ -137,6 +145,13 @@ export const PAPER_WEIGHTS_TABLES: ReadonlyArray<{ space: string; dataset: strin
   { space: 'nb201', dataset: 'cifar10', exponents: [-7, 0], paper: { table: 'Table 6', caption: 'NAS-Bench-201, CIFAR-10, 5,000 random archs', rows: parseRows(TABLE_6_NB201, true) } },
   { space: 'nbnlp', dataset: 'ptb', exponents: [-7, 0], paper: { table: 'Table 7', caption: 'NAS-Bench-NLP, PTB, 5,000 random archs', rows: parseRows(TABLE_7_NBNLP, true) } },
 ]
+
+/**
+ * Table 9: initialisation schemes. The caption says 5,000 archs, its n (15,284) is all of NB201 less
+ * NaN; the reference notebook (NAS-Bench-201/Ablations.ipynb) runs CIFAR-10, batch 256, real data.
+ */
+export const PAPER_INIT_TABLE_ON = { space: 'nb201', dataset: 'cifar10' } as const
+export const PAPER_INIT_TABLE: PaperTable = { table: 'Table 9', caption: 'NAS-Bench-201, CIFAR-10, all archs, two random initialisations', rows: parseRows(TABLE_9_INIT, true) }
 
 /** Table 10: NAS-Bench-NLP, PTB, embedding initialisations, weights (1e-5, 1e-3). */
 export const PAPER_EMBEDDING_TABLE: PaperTable = { table: 'Table 10', caption: 'NAS-Bench-NLP, PTB, 5,000 random archs', rows: parseRows(TABLE_10_EMBEDDING, true) }

@@ -4,9 +4,10 @@
  */
 import { exponentGrid, gridPairs, weightsOf } from '../core/weights/index.ts'
 import type { DatasetId, InputSource, WeightPair } from '../../shared/types.ts'
-import { exponentKey, PAPER_BATCH_FIGURE, PAPER_EMBEDDING_TABLE, PAPER_INPUTS_TABLE, PAPER_INPUTS_TABLE_ON, PAPER_WEIGHTS_TABLES, type PaperRow, type PaperTable } from './paper.ts'
+import type { InitScheme } from '../proxies/parameters.ts'
+import { exponentKey, PAPER_BATCH_FIGURE, PAPER_EMBEDDING_TABLE, PAPER_INIT_TABLE, PAPER_INIT_TABLE_ON, PAPER_INPUTS_TABLE, PAPER_INPUTS_TABLE_ON, PAPER_WEIGHTS_TABLES, type PaperRow, type PaperTable } from './paper.ts'
 
-export const STUDY_KINDS = ['weights', 'batch', 'inputs', 'embedding'] as const
+export const STUDY_KINDS = ['weights', 'batch', 'inputs', 'init', 'embedding'] as const
 export type StudyKind = (typeof STUDY_KINDS)[number]
 
 /** One score configuration over the sample. */
@@ -15,6 +16,10 @@ export interface StudyCell {
   batch: number
   input: InputSource
   inputSeed: number
+  /** NB-NLP: the embedding variant the sample's archs are scored with (core/spaces/nbnlp NBNLP_EMBEDDINGS); absent: as written. */
+  embedding?: string
+  /** The init study: two random initialisations of this scheme (proxies/parameters.ts) instead of the constant weights. */
+  init?: InitScheme
 }
 
 /** One row of a study's table: its cells (several: repeats summarised by quartiles), the paper's row, or why it cannot be computed here. */
@@ -112,6 +117,30 @@ export function planInputs(base: StudyBase, unavailable: ReadonlyMap<InputSource
   return { kind: 'inputs', paper: withPaper ? paperTableRef(PAPER_INPUTS_TABLE) : null, rows, notes }
 }
 
+const INIT_LABELS: Record<Exclude<InitScheme, 'pytorch-default'>, string> = {
+  uniform: 'uniform U[0, 1)',
+  normal: 'normal N(0, 1)',
+  'kaiming-uniform': 'Kaiming uniform (fan in)',
+  'kaiming-normal': 'Kaiming normal (fan out)',
+  orthogonal: 'orthogonal',
+}
+
+/**
+ * One row per scheme of Table 9 (section 3.2), in its order: epsilon of two random initialisations
+ * (seeds s, s + 1) of the full-width network. The paper's values apply to NB201 CIFAR-10 only.
+ */
+export function planInit(base: StudyBase, schemes: readonly Exclude<InitScheme, 'pytorch-default'>[]): StudyPlan {
+  const withPaper = base.space === PAPER_INIT_TABLE_ON.space && base.dataset === PAPER_INIT_TABLE_ON.dataset
+  const rows = schemes.map((scheme): StudyRowPlan => ({
+    key: scheme,
+    label: INIT_LABELS[scheme],
+    cells: [{ ...base, init: scheme }],
+    paper: withPaper ? (PAPER_INIT_TABLE.rows.get(scheme) ?? null) : null,
+  }))
+  const notes = withPaper ? [] : [`the paper's initialisation table (Table 9) is NB201 CIFAR-10 only: no paper values for ${base.space} ${base.dataset}`]
+  return { kind: 'init', paper: withPaper ? paperTableRef(PAPER_INIT_TABLE) : null, rows, notes }
+}
+
 /** The paper's six embedding initialisations (section 3.4), in Table 10's order. */
 const EMBEDDING_VARIANTS: ReadonlyArray<{ key: string; label: string }> = [
   { key: 'uniform-pos-0.1', label: 'uniform positive 0.1: U[0, 0.1]' },
@@ -122,20 +151,16 @@ const EMBEDDING_VARIANTS: ReadonlyArray<{ key: string; label: string }> = [
   { key: 'normal-1', label: 'random 1: N(0, 1)' },
 ]
 
-/** The one variant the NB-NLP network builds: its embedding op draws a seeded U[0, 1) table (core/ir/embedding-table.ts). */
-const BUILT_EMBEDDING = 'uniform-pos-1'
-
 /**
- * NB-NLP only (the one space with an embedding): the six rows of Table 10; the variant our network
- * builds is scored, the other five are listed as not computable until the embedding op takes a distribution.
+ * NB-NLP only (the one space with an embedding): the six rows of Table 10, each the sample scored
+ * with its embedding variant (the default, U[0, 1), under the archs' own cache keys).
  */
 export function planEmbedding(base: StudyBase): StudyPlan {
   const rows = EMBEDDING_VARIANTS.map(({ key, label }): StudyRowPlan => ({
     key,
     label,
-    cells: key === BUILT_EMBEDDING ? [{ ...base }] : [],
+    cells: [{ ...base, embedding: key }],
     paper: PAPER_EMBEDDING_TABLE.rows.get(key) ?? null,
-    ...(key === BUILT_EMBEDDING ? {} : { unavailable: 'not built: the nbnlp embedding op draws a seeded U[0, 1) table only' }),
   }))
-  return { kind: 'embedding', paper: paperTableRef(PAPER_EMBEDDING_TABLE), rows, notes: ['5 of the paper\'s 6 embedding initialisations need an embedding op that takes a distribution (not in the IR yet); U[0, 1) is scored'] }
+  return { kind: 'embedding', paper: paperTableRef(PAPER_EMBEDDING_TABLE), rows, notes: [] }
 }

@@ -2,6 +2,7 @@ import type { Graph, ImportedOp, Node } from './graph.ts'
 import { isImportedOp, originalChannels } from './graph.ts'
 import { windowOutputShape } from './shapes.ts'
 import { hasEmptyWindow } from './window2d.ts'
+import { embeddingBound } from './embedding-table.ts'
 
 /**
  * Upper bounds on |value| of every tensor of a graph under epsilon's initialisation, by interval
@@ -90,7 +91,7 @@ export function magnitudeBound(graph: Graph, weight: number, inputBound: number)
         bound = w
         break
       case 'embedding':
-        bound = 1
+        bound = embeddingBound(op.vocabulary, op.features, op.seed, op.init)
         break
       case 'stackrows':
         bound = Math.max(...inputs)

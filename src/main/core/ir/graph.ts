@@ -9,6 +9,8 @@
  * width; the width-collapse pass sets them).
  */
 
+import type { EmbeddingInit } from './embedding-table.ts'
+
 /** Ops of the IR. Each is defined by the reference interpreter in `core/backends/ts`. */
 export type Op =
   | { kind: 'input' }
@@ -60,10 +62,11 @@ export type Op =
   /** Concatenation of [N_i, F] inputs along the rows, in input order (time steps back to a sequence). */
   | { kind: 'stackrows' }
   /**
-   * Token ids [N, 1] (float32, exact below 2^24) -> rows of a seeded uniform(0, 1) table [N, features]
-   * (ir/embedding-table.ts). Not a constant-weight layer: its output features are all distinct.
+   * Token ids [N, 1] (float32, exact below 2^24) -> rows of a seeded table [N, features] drawn from
+   * `init` (absent: uniform [0, 1), the reference's; ir/embedding-table.ts). Not a constant-weight
+   * layer: its output features are all distinct.
    */
-  | { kind: 'embedding'; vocabulary: number; features: number; seed: number }
+  | { kind: 'embedding'; vocabulary: number; features: number; seed: number; init?: EmbeddingInit }
   | ImportedOp
 
 /**

@@ -1,4 +1,5 @@
 import type { Graph, Node, Op, Window2d } from './graph.ts'
+import { describeEmbeddingInit } from './embedding-table.ts'
 
 /** kh x kw, stride, dilation (only when not 1) and pads [top, left, bottom, right]. */
 function describeWindow(window: Window2d): string {
@@ -32,7 +33,7 @@ function describeOp(op: Op): string {
     case 'fillweight':
       return `fillweight[${op.shape.join('x')}]`
     case 'embedding':
-      return `embedding(${op.vocabulary} -> ${op.features}, seed ${op.seed})`
+      return `embedding(${op.vocabulary} -> ${op.features}, seed ${op.seed}${op.init ? `, ${describeEmbeddingInit(op.init)}` : ''})`
     case 'rows':
       return `rows[${op.start}..${op.start + op.count - 1}]`
     case 'conv':

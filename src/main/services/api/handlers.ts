@@ -20,6 +20,7 @@ import { importSpaceView, listSpaceViews, removeSpace, showSpace } from './space
 import { loadUserSpaces } from '../../user-spaces/index.ts'
 import { startScore } from './start-score.ts'
 import { searchStudy } from './studies.ts'
+import { listStoredStudies } from '../studies-store.ts'
 import { jobDetails, jobView } from './views.ts'
 import { selectWeights } from './weights.ts'
 
@@ -101,6 +102,7 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
     'spaces:remove': async ({ name }) => removeSpace(name, dataDir),
     'spaces:show': async ({ name }) => showSpace(name, dataDir),
     'studies:search': (request) => searchStudy(store, benchmarkTables(), request),
+    'studies:list': async () => listStoredStudies(store.path),
   }
   return {
     handlers,

@@ -76,6 +76,7 @@ export const SCHEMAS: { [C in ApiChannel]: Schema<C> } = {
   'spaces:remove': spaceName,
   'spaces:show': spaceName,
   'studies:search': searchStudy,
+  'studies:list': nothing,
 }
 
 /** Channels without arguments accept nothing, null or an empty object (what an HTTP client sends). */

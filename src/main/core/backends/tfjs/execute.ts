@@ -124,7 +124,7 @@ function runNode(tf: Tf, graph: Graph, node: Node, values: readonly (Tensor | un
     case 'stackrows':
       return tf.concat(inputs, 0)
     case 'embedding':
-      return recurrent.embedding(tf, flat(node, x), op.vocabulary, op.features, op.seed)
+      return recurrent.embedding(tf, flat(node, x), op.vocabulary, op.features, op.seed, op.init)
     case 'input':
       throw new EpsinasError('INTERNAL', `${node.label}: second input node`)
   }

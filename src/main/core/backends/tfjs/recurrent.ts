@@ -1,6 +1,6 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core'
 import { EpsinasError } from '../../../../shared/errors.ts'
-import { embeddingTable } from '../../ir/embedding-table.ts'
+import { describeEmbeddingInit, embeddingTable, type EmbeddingInit } from '../../ir/embedding-table.ts'
 import type { TfjsRuntime } from './runtime.ts'
 
 type Tf = TfjsRuntime['tf']
@@ -55,11 +55,11 @@ export function blend(tf: Tf, a: Tensor, b: Tensor, c: Tensor): Tensor {
 }
 
 /** Rows of the seeded table (the same values as the typed-array kernel) gathered by token id. */
-export function embedding(tf: Tf, ids: Tensor2D, vocabulary: number, features: number, seed: number): Tensor {
+export function embedding(tf: Tf, ids: Tensor2D, vocabulary: number, features: number, seed: number, init?: EmbeddingInit): Tensor {
   const idValues = ids.dataSync()
   for (const id of idValues) {
     if (!(Number.isInteger(id) && id >= 0 && id < vocabulary)) throw new EpsinasError('BAD_ARGUMENT', `token id ${id} is outside the ${vocabulary}-word vocabulary`)
   }
-  const table = cachedConstant(tf, `embedding|${vocabulary}|${features}|${seed}`, () => tf.tensor2d(embeddingTable(vocabulary, features, seed), [vocabulary, features]))
+  const table = cachedConstant(tf, `embedding|${vocabulary}|${features}|${seed}|${describeEmbeddingInit(init)}`, () => tf.tensor2d(embeddingTable(vocabulary, features, seed, init), [vocabulary, features]))
   return tf.gather(table, tf.tensor1d(Int32Array.from(idValues), 'int32'))
 }

@@ -236,7 +236,7 @@ function runNode(graph: Graph, node: Node, values: (Tensor | undefined)[], w: nu
     case 'stackrows':
       return r.stackrows(inputs, alloc)
     case 'embedding':
-      return r.embedding(x, op.vocabulary, op.features, op.seed, alloc)
+      return r.embedding(x, op.vocabulary, op.features, op.seed, alloc, op.init)
     case 'input':
       throw new EpsinasError('INTERNAL', 'second input node')
   }

@@ -1,5 +1,5 @@
 import { EpsinasError } from '../../../../shared/errors.ts'
-import { embeddingTable } from '../../ir/embedding-table.ts'
+import { embeddingTable, type EmbeddingInit } from '../../ir/embedding-table.ts'
 import type { Allocate, Tensor } from './kernels.ts'
 
 /**
@@ -113,8 +113,8 @@ export function stackrows(xs: readonly Tensor[], alloc: Allocate): Tensor {
 }
 
 /** Row `id` of the seeded table for each token id; an id outside the vocabulary is an error, not a guess. */
-export function embedding(x: Tensor, vocabulary: number, features: number, seed: number, alloc: Allocate): Tensor {
-  const table = embeddingTable(vocabulary, features, seed)
+export function embedding(x: Tensor, vocabulary: number, features: number, seed: number, alloc: Allocate, init?: EmbeddingInit): Tensor {
+  const table = embeddingTable(vocabulary, features, seed, init)
   const n = x.shape[0]
   const out = alloc(n * features)
   for (let i = 0; i < n; i++) {

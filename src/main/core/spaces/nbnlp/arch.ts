@@ -1,5 +1,6 @@
 import { EpsinasError, quoteInput } from '../../../../shared/errors.ts'
 import { formatRecepie, jsonValue, parseRecepie, type Recepie } from './recepie.ts'
+import { DEFAULT_NBNLP_EMBEDDING, NBNLP_EMBEDDINGS } from './embedding.ts'
 
 /**
  * One NAS-Bench-NLP architecture: a recepie plus the language model's hyper-parameters, which the
@@ -15,6 +16,12 @@ export interface NbnlpArch {
   readonly nlayers: number
   /** Tied encoder/decoder: the last layer's hidden size is emsize instead of nhid. */
   readonly tied: boolean
+  /**
+   * The embedding's initialisation (a name of NBNLP_EMBEDDINGS, paper Table 10); absent: the
+   * reference's U[0, 1). It is part of the network, so it travels in the arch and its cache key,
+   * which names it only when it is not the default (every key from before stays the same).
+   */
+  readonly embedding?: string
 }
 
 export const NBNLP_DEFAULTS = { emsize: 400, nhid: 600, nlayers: 3, tied: true } as const
@@ -55,18 +62,30 @@ export function parseNbnlpArch(source: unknown): NbnlpArch {
   if (!isLogForm(record)) return { recepie: parseRecepie(record), ...NBNLP_DEFAULTS }
   const tied = record.tied ?? NBNLP_DEFAULTS.tied
   if (typeof tied !== 'boolean') bad(`tied must be true or false, got ${quoteInput(tied)}`)
+  const embedding = record.embedding ?? DEFAULT_NBNLP_EMBEDDING
+  if (typeof embedding !== 'string' || !Object.hasOwn(NBNLP_EMBEDDINGS, embedding)) {
+    bad(`embedding must be one of ${Object.keys(NBNLP_EMBEDDINGS).join(', ')}, got ${quoteInput(embedding)}`)
+  }
   return {
     recepie: parseRecepie(record.recepie),
     emsize: integer(record.emsize ?? NBNLP_DEFAULTS.emsize, 'emsize', MAX_SIZE),
     nhid: integer(record.nhid ?? NBNLP_DEFAULTS.nhid, 'nhid', MAX_SIZE),
     nlayers: integer(record.nlayers ?? NBNLP_DEFAULTS.nlayers, 'nlayers', MAX_LAYERS),
     tied,
+    ...(embedding === DEFAULT_NBNLP_EMBEDDING ? {} : { embedding }),
   }
 }
 
-/** The normal written form (the cache key): hyper-parameters always explicit, nodes sorted by name. */
+/** The normal written form (the cache key): hyper-parameters always explicit, the embedding only when not the default, nodes sorted by name. */
 export function formatNbnlpArch(arch: NbnlpArch): string {
-  return JSON.stringify({ emsize: arch.emsize, nhid: arch.nhid, nlayers: arch.nlayers, tied: arch.tied, recepie: formatRecepie(arch.recepie) })
+  const embedding = arch.embedding === undefined || arch.embedding === DEFAULT_NBNLP_EMBEDDING ? {} : { embedding: arch.embedding }
+  return JSON.stringify({ emsize: arch.emsize, nhid: arch.nhid, nlayers: arch.nlayers, tied: arch.tied, ...embedding, recepie: formatRecepie(arch.recepie) })
+}
+
+/** The arch (any written form) with its embedding set to `variant` (paper Table 10), in normal written form. */
+export function nbnlpArchWithEmbedding(source: string, variant: string): string {
+  if (!Object.hasOwn(NBNLP_EMBEDDINGS, variant)) bad(`embedding must be one of ${Object.keys(NBNLP_EMBEDDINGS).join(', ')}, got ${quoteInput(variant)}`)
+  return formatNbnlpArch({ ...parseNbnlpArch(source), embedding: variant })
 }
 
 /** Parse + format: the arch's cache key, or BAD_ARCH. */

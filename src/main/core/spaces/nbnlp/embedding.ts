@@ -1,4 +1,5 @@
 import { SeededRandom } from '../../random.ts'
+import type { EmbeddingInit } from '../../ir/embedding-table.ts'
 import type { Minibatch } from '../../../data/minibatch.ts'
 import { EpsinasError } from '../../../../shared/errors.ts'
 
@@ -14,6 +15,23 @@ export const PTB_VOCABULARY = 10_000
 export const EMBEDDING_SEED = 21
 /** Sequence length of the scoring batch: the benchmark's bptt (get_batch takes source[0:70]). */
 export const NBNLP_STEPS = 70
+
+/**
+ * The embedding initialisations of paper section 3.4 (Table 10), by name. `uniform-pos-1`, U[0, 1),
+ * is the reference's and the default: undefined, so its networks carry no distribution at all and
+ * stay what they were before variants existed (ir/embedding-table.ts).
+ */
+export const NBNLP_EMBEDDINGS: Readonly<Record<string, EmbeddingInit | undefined>> = {
+  'uniform-pos-0.1': { distribution: 'uniform', low: 0, high: 0.1 },
+  'uniform-pos-1': undefined,
+  'uniform-centred-0.1': { distribution: 'uniform', low: -0.1, high: 0.1 },
+  'uniform-centred-1': { distribution: 'uniform', low: -1, high: 1 },
+  'normal-0.1': { distribution: 'normal', std: 0.1 },
+  'normal-1': { distribution: 'normal', std: 1 },
+}
+
+/** The default variant's name: left out of an arch's written form. */
+export const DEFAULT_NBNLP_EMBEDDING = 'uniform-pos-1'
 
 /** Token ids `ids[t * batchSize + j]` (step t of sequence j), as the PTB reader's TokenBatch. */
 export interface TokenIds {

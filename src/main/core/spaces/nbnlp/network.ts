@@ -2,7 +2,7 @@ import type { Graph, Op } from '../../ir/graph.ts'
 import { GraphBuilder, type TensorRef } from '../../ir/builder.ts'
 import { cutInput, EpsinasError } from '../../../../shared/errors.ts'
 import type { NbnlpArch } from './arch.ts'
-import { EMBEDDING_SEED, PTB_VOCABULARY } from './embedding.ts'
+import { EMBEDDING_SEED, NBNLP_EMBEDDINGS, PTB_VOCABULARY } from './embedding.ts'
 import type { Recepie, RecepieNode, RecepieOp } from './recepie.ts'
 
 /**
@@ -103,7 +103,10 @@ export function buildNbnlpNetwork(arch: NbnlpArch, options: NbnlpNetworkOptions)
   const nodes = liveNodes(arch.recepie)
   const b = new GraphBuilder()
   const tokens = b.input([steps * batchSize, 1])
-  const embedded = b.add({ kind: 'embedding', vocabulary: options.vocabulary ?? PTB_VOCABULARY, features: arch.emsize, seed: options.embeddingSeed ?? EMBEDDING_SEED }, [tokens], 'encoder')
+  // The default embedding adds no member: its op, and every key derived from it, stays as it was.
+  const init = arch.embedding === undefined ? undefined : NBNLP_EMBEDDINGS[arch.embedding]
+  const embeddingOp = { kind: 'embedding' as const, vocabulary: options.vocabulary ?? PTB_VOCABULARY, features: arch.emsize, seed: options.embeddingSeed ?? EMBEDDING_SEED }
+  const embedded = b.add(init === undefined ? embeddingOp : { ...embeddingOp, init }, [tokens], 'encoder')
   let layerInputs: TensorRef[] = Array.from({ length: steps }, (_, t) => b.add({ kind: 'rows', start: t * batchSize, count: batchSize }, [embedded], `x.t${t}`))
   for (let layer = 0; layer < arch.nlayers; layer++) {
     const inputSize = layer === 0 ? arch.emsize : arch.nhid

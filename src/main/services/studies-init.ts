@@ -1,0 +1,139 @@
+/**
+ * The I/O half of `epsinas study init` (paper section 3.2, Table 9): epsilon's formula on two random
+ * initialisations of the full-width network (seeds s and s + 1 of one scheme) instead of two constant
+ * shared weights. The networks are the proxies' (proxies/network.ts, a weight tensor per layer on
+ * tfjs, BatchNorm in train mode as the reference's untouched module), initialised by
+ * proxies/parameters.ts. Each arch's value is stored as soon as it is computed, in the native proxy
+ * table under the proxy id `epsilon-init:<scheme>` (its key holds everything else: init seed, input,
+ * batch, engine, space, dataset), so a rerun computes only what is missing.
+ */
+import { performance } from 'node:perf_hooks'
+import type { Graph } from '../core/ir/graph.ts'
+import { activateBackend, type TfjsRuntime } from '../core/backends/tfjs/runtime.ts'
+import { epsilonFromOutputs } from '../core/epsilon/index.ts'
+import { buildNetwork, checkSpaceDataset } from '../core/scoring/network.ts'
+import { checkInputInstalled, inputCacheKey, minibatchSource, type ImageBatchShape } from '../data/index.ts'
+import { forward, imageTensor, layerTensors } from '../proxies/network.ts'
+import { initialiseParameters, type InitScheme, type NetworkParameters } from '../proxies/parameters.ts'
+import { loadProxyRuntime, type ProxyBackend } from '../proxies/runtime.ts'
+import { openProxyScoreStore, type ProxyScoreKey } from '../store/proxy-scores.ts'
+import type { DatasetId, InputSource, SpaceId } from '../../shared/types.ts'
+import { EpsinasError } from '../../shared/errors.ts'
+import type { ScoreProgress } from './scoring.ts'
+
+/** Bumped when a change here could change a stored value (part of the engine key). */
+export const INIT_STUDY_REVISION = 1
+
+/** The cache's proxy id of a scheme's epsilon. */
+export function initProxyId(scheme: InitScheme): string {
+  return `epsilon-init:${scheme}`
+}
+
+export interface InitStudySpec {
+  space: SpaceId
+  dataset: DatasetId
+  input: InputSource
+  inputSeed: number
+  batchSize: number
+  /** The first initialisation's seed; the second is initSeed + 1. */
+  initSeed: number
+  schemes: readonly InitScheme[]
+  backend: ProxyBackend
+}
+
+export interface InitStudyValues {
+  /** Per scheme, per arch: epsilon, null where NaN. */
+  values: ReadonlyMap<InitScheme, ReadonlyMap<string, number | null>>
+  computed: number
+  cached: number
+  /** The tfjs backend used and why. */
+  backend: string
+}
+
+/**
+ * Epsilon of one network under two initialisations: the flattened outputs of both forward passes,
+ * then the metric exactly as for two constants (core/epsilon). Null where epsilon is NaN.
+ */
+export function initEpsilon(runtime: TfjsRuntime, graph: Graph, batch: { data: Float32Array; shape: ImageBatchShape }, initialisations: readonly [NetworkParameters, NetworkParameters]): number | null {
+  const { tf } = runtime
+  activateBackend(runtime)
+  const [first, second] = initialisations.map((parameters) =>
+    tf.tidy(() => forward(tf, graph, layerTensors(tf, parameters), imageTensor(tf, batch.data, batch.shape), { batchnorm: true, release: true }).dataSync() as Float32Array),
+  )
+  const { value } = epsilonFromOutputs(first, second)
+  return Number.isNaN(value) ? null : value
+}
+
+/** Checks a spec before anything is opened (BAD_* errors): image networks only, the input installed. */
+export async function checkInitStudy(spec: InitStudySpec): Promise<void> {
+  checkSpaceDataset(spec.space, spec.dataset)
+  if (spec.dataset === 'ptb') throw new EpsinasError('BAD_ARGUMENT', 'the init study runs on image networks (per-layer weights on tfjs); NB-NLP (ptb) is not supported')
+  await checkInputInstalled(spec.input, spec.dataset)
+}
+
+/** Every scheme's epsilon on every arch, from the cache at `dbPath` where stored, the rest computed and stored one by one. */
+export async function runInitStudy(spec: InitStudySpec, archs: readonly string[], dbPath: string, onProgress: (progress: ScoreProgress) => void = () => {}): Promise<InitStudyValues> {
+  await checkInitStudy(spec)
+  const runtime = await loadProxyRuntime(spec.backend)
+  const input = await inputCacheKey(spec.input, spec.dataset)
+  const keyOf = (scheme: InitScheme): ProxyScoreKey => ({
+    proxy: initProxyId(scheme),
+    initSeed: spec.initSeed,
+    input,
+    inputSeed: spec.inputSeed,
+    batchSize: spec.batchSize,
+    engine: `full/${runtime.backend}@epsilon-init.${INIT_STUDY_REVISION}`,
+    space: spec.space,
+    dataset: spec.dataset,
+  })
+  const store = openProxyScoreStore(dbPath)
+  try {
+    const values = new Map(spec.schemes.map((scheme) => [scheme, new Map<string, number | null>()]))
+    const missing = new Map<string, InitScheme[]>()
+    let cached = 0
+    for (const scheme of spec.schemes) {
+      const stored = store.scores(keyOf(scheme))
+      for (const arch of archs) {
+        const score = stored.get(arch)
+        if (score) {
+          values.get(scheme)?.set(arch, score.value)
+          cached++
+        } else missing.set(arch, [...(missing.get(arch) ?? []), scheme])
+      }
+    }
+    const todo = archs.filter((arch) => missing.has(arch))
+    let computed = 0
+    let nan = 0
+    const started = performance.now()
+    const report = (done: number): void => {
+      const rate = done / Math.max((performance.now() - started) / 1000, 1e-9)
+      onProgress({ done, total: todo.length, nan, failed: 0, rate, etaSeconds: rate > 0 ? (todo.length - done) / rate : null })
+    }
+    if (todo.length > 0) report(0)
+    let batch: { data: Float32Array; shape: ImageBatchShape } | null = null
+    for (const [index, arch] of todo.entries()) {
+      const graph = buildNetwork(arch, { space: spec.space, dataset: spec.dataset, batchSize: spec.batchSize }, 'literal')
+      batch ??= await loadBatch(spec, graph)
+      for (const scheme of missing.get(arch) ?? []) {
+        const begin = performance.now()
+        const value = initEpsilon(runtime, graph, batch, [initialiseParameters(graph, spec.initSeed, scheme), initialiseParameters(graph, spec.initSeed + 1, scheme)])
+        store.put(keyOf(scheme), { arch, value, ms: performance.now() - begin })
+        values.get(scheme)?.set(arch, value)
+        computed++
+        if (value === null) nan++
+      }
+      report(index + 1)
+    }
+    return { values, computed, cached, backend: runtime.reason }
+  } finally {
+    store.close()
+  }
+}
+
+async function loadBatch(spec: InitStudySpec, graph: Graph): Promise<{ data: Float32Array; shape: ImageBatchShape }> {
+  const inputShape = graph.nodes[graph.input].shape
+  if (inputShape.length !== 4) throw new EpsinasError('BAD_ARGUMENT', `the init study needs an image network (input [${inputShape.join(', ')}])`)
+  const shape = inputShape as unknown as ImageBatchShape
+  const minibatch = await minibatchSource(spec.input, spec.dataset).load(shape, spec.inputSeed)
+  return { data: minibatch.data, shape }
+}
