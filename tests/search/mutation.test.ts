@@ -64,11 +64,14 @@ describe('each space says what a mutation is', () => {
       node_4: { op: 'linear', input: ['h_prev_0', 'h_prev_1', 'h_new_0'] },
     }
     const tokens = nbnlpSpace.mutationTokens(JSON.stringify(recepie)) as string[]
-    expect(tokens).toEqual(['400/600/3/true', 'h_new_0=activation_leaky_relu(node_2)', 'h_new_1=activation_sigm(node_4)', 'node_2=linear(x,h_prev_1)', 'node_4=linear(h_prev_0,h_prev_1,h_new_0)'])
+    expect(tokens).toEqual(['400/600/3/true/uniform-pos-1', 'h_new_0=activation_leaky_relu(node_2)', 'h_new_1=activation_sigm(node_4)', 'node_2=linear(x,h_prev_1)', 'node_4=linear(h_prev_0,h_prev_1,h_new_0)'])
     const opChanged = { ...recepie, h_new_1: { op: 'activation_tanh', input: ['node_4'] } }
     expect(distance(tokens, nbnlpSpace.mutationTokens(JSON.stringify(opChanged)) as string[])).toBe(1)
     const edgeMoved = { ...recepie, h_new_1: { op: 'activation_sigm', input: ['node_2'] } }
     expect(distance(tokens, nbnlpSpace.mutationTokens(JSON.stringify(edgeMoved)) as string[])).toBe(1)
+    // Two archs that differ only in the embedding's initialisation (paper Table 10) are one token apart.
+    const otherEmbedding = nbnlpSpace.mutationTokens(JSON.stringify({ emsize: 400, nhid: 600, nlayers: 3, tied: true, embedding: 'normal-1', recepie })) as string[]
+    expect(distance(tokens, otherEmbedding)).toBe(1)
   })
 
   test('an imported space has no structure: no tokens, and a mutation is a uniform draw among the other archs', () => {
