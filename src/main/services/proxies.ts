@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks'
 import { buildNetwork, checkSpaceDataset } from '../core/scoring/network.ts'
 import { checkInputInstalled, inputCacheKey, minibatchSource } from '../data/index.ts'
 import type { ImageBatchShape } from '../data/index.ts'
@@ -9,7 +8,8 @@ import { seededLabels } from '../proxies/labels.ts'
 import type { Proxy, ProxyBatch, ProxyNetwork } from '../proxies/proxy.ts'
 import type { TfjsRuntime } from '../core/backends/tfjs/runtime.ts'
 import { loadProxyRuntime, type ProxyBackend } from '../proxies/runtime.ts'
-import { openProxyScoreStore, type ProxyScoreKey } from '../store/proxy-scores.ts'
+import type { ProxyScoreKey } from '../store/proxy-scores.ts'
+import { computePerArchValues } from './per-arch-values.ts'
 import { DATASETS, type DatasetId, type InputSource, type SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { ScoreProgress } from './scoring.ts'
@@ -88,50 +88,23 @@ export async function runProxies(spec: ProxyRunSpec, archs: readonly string[], d
     space: spec.space,
     dataset: spec.dataset,
   })
-  const store = openProxyScoreStore(dbPath)
-  try {
-    const values = new Map(archs.map((arch) => [arch, new Map<string, number | null>()]))
-    const missing = new Map<string, Proxy[]>()
-    let cached = 0
-    for (const proxy of proxies) {
-      const stored = store.scores(keyOf(proxy))
-      for (const arch of archs) {
-        const score = stored.get(arch)
-        if (score) {
-          values.get(arch)!.set(proxy.id, score.value)
-          cached++
-        } else missing.set(arch, [...(missing.get(arch) ?? []), proxy])
-      }
-    }
-    const todo = archs.filter((arch) => missing.has(arch))
-    let computed = 0
-    let undefinedCount = 0
-    const started = performance.now()
-    const report = (done: number): void => {
-      const seconds = (performance.now() - started) / 1000
-      const rate = seconds > 0 ? done / seconds : 0
-      onProgress({ done, total: todo.length, nan: undefinedCount, failed: 0, rate, etaSeconds: rate > 0 ? (todo.length - done) / rate : null })
-    }
-    if (todo.length > 0) report(0)
-    let batch: ProxyBatch | null = null
-    for (const [index, arch] of todo.entries()) {
+  let batch: ProxyBatch | null = null
+  const { values, computed, cached } = await computePerArchValues({
+    dbPath,
+    archs,
+    ids: proxies,
+    keyOf,
+    onProgress,
+    prepare: async (arch) => {
       const graph = withDatasetClassifier(buildNetwork(arch, { space: spec.space, dataset: spec.dataset, batchSize: spec.batchSize }, 'literal'), DATASETS[spec.dataset].classes)
-      batch ??= await loadBatch(spec, graph.nodes[graph.input].shape, graph.nodes[graph.output].shape)
+      const ready = (batch ??= await loadBatch(spec, graph.nodes[graph.input].shape, graph.nodes[graph.output].shape))
       const network = { graph, parameters: initialiseParameters(graph, spec.initSeed) }
-      for (const proxy of missing.get(arch) ?? []) {
-        const begin = performance.now()
-        const value = computeOne(proxy, network, batch, runtime, arch)
-        store.put(keyOf(proxy), { arch, value, ms: performance.now() - begin })
-        values.get(arch)!.set(proxy.id, value)
-        computed++
-        if (value === null) undefinedCount++
-      }
-      report(index + 1)
-    }
-    return { archs, proxies: spec.proxies, values, computed, cached, backend: runtime.reason }
-  } finally {
-    store.close()
-  }
+      return (proxy) => computeOne(proxy, network, ready, runtime, arch)
+    },
+  })
+  // The table is read arch by arch (a CSV row each).
+  const byArch = new Map(archs.map((arch) => [arch, new Map(proxies.map((proxy) => [proxy.id, values.get(proxy)?.get(arch) ?? null]))]))
+  return { archs, proxies: spec.proxies, values: byArch, computed, cached, backend: runtime.reason }
 }
 
 /**

@@ -7,7 +7,6 @@
  * table under the proxy id `epsilon-init:<scheme>` (its key holds everything else: init seed, input,
  * batch, engine, space, dataset), so a rerun computes only what is missing.
  */
-import { performance } from 'node:perf_hooks'
 import type { Graph } from '../core/ir/graph.ts'
 import { activateBackend, type TfjsRuntime } from '../core/backends/tfjs/runtime.ts'
 import { epsilonFromOutputs } from '../core/epsilon/index.ts'
@@ -16,7 +15,8 @@ import { checkInputInstalled, inputCacheKey, minibatchSource, type ImageBatchSha
 import { forward, imageTensor, layerTensors } from '../proxies/network.ts'
 import { initialiseParameters, type InitScheme, type NetworkParameters } from '../proxies/parameters.ts'
 import { loadProxyRuntime, type ProxyBackend } from '../proxies/runtime.ts'
-import { openProxyScoreStore, type ProxyScoreKey } from '../store/proxy-scores.ts'
+import type { ProxyScoreKey } from '../store/proxy-scores.ts'
+import { computePerArchValues } from './per-arch-values.ts'
 import type { DatasetId, InputSource, SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { ScoreProgress } from './scoring.ts'
@@ -86,48 +86,20 @@ export async function runInitStudy(spec: InitStudySpec, archs: readonly string[]
     space: spec.space,
     dataset: spec.dataset,
   })
-  const store = openProxyScoreStore(dbPath)
-  try {
-    const values = new Map(spec.schemes.map((scheme) => [scheme, new Map<string, number | null>()]))
-    const missing = new Map<string, InitScheme[]>()
-    let cached = 0
-    for (const scheme of spec.schemes) {
-      const stored = store.scores(keyOf(scheme))
-      for (const arch of archs) {
-        const score = stored.get(arch)
-        if (score) {
-          values.get(scheme)?.set(arch, score.value)
-          cached++
-        } else missing.set(arch, [...(missing.get(arch) ?? []), scheme])
-      }
-    }
-    const todo = archs.filter((arch) => missing.has(arch))
-    let computed = 0
-    let nan = 0
-    const started = performance.now()
-    const report = (done: number): void => {
-      const rate = done / Math.max((performance.now() - started) / 1000, 1e-9)
-      onProgress({ done, total: todo.length, nan, failed: 0, rate, etaSeconds: rate > 0 ? (todo.length - done) / rate : null })
-    }
-    if (todo.length > 0) report(0)
-    let batch: { data: Float32Array; shape: ImageBatchShape } | null = null
-    for (const [index, arch] of todo.entries()) {
+  let batch: { data: Float32Array; shape: ImageBatchShape } | null = null
+  const { values, computed, cached } = await computePerArchValues({
+    dbPath,
+    archs,
+    ids: spec.schemes,
+    keyOf,
+    onProgress,
+    prepare: async (arch) => {
       const graph = buildNetwork(arch, { space: spec.space, dataset: spec.dataset, batchSize: spec.batchSize }, 'literal')
-      batch ??= await loadBatch(spec, graph)
-      for (const scheme of missing.get(arch) ?? []) {
-        const begin = performance.now()
-        const value = initEpsilon(runtime, graph, batch, [initialiseParameters(graph, spec.initSeed, scheme), initialiseParameters(graph, spec.initSeed + 1, scheme)])
-        store.put(keyOf(scheme), { arch, value, ms: performance.now() - begin })
-        values.get(scheme)?.set(arch, value)
-        computed++
-        if (value === null) nan++
-      }
-      report(index + 1)
-    }
-    return { values, computed, cached, backend: runtime.reason }
-  } finally {
-    store.close()
-  }
+      const ready = (batch ??= await loadBatch(spec, graph))
+      return (scheme) => initEpsilon(runtime, graph, ready, [initialiseParameters(graph, spec.initSeed, scheme), initialiseParameters(graph, spec.initSeed + 1, scheme)])
+    },
+  })
+  return { values, computed, cached, backend: runtime.reason }
 }
 
 async function loadBatch(spec: InitStudySpec, graph: Graph): Promise<{ data: Float32Array; shape: ImageBatchShape }> {
