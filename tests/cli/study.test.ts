@@ -200,7 +200,7 @@ describe('epsinas study', () => {
     [['study', 'batch', '--batches', '8,1'], /--batches takes batch sizes >= 2, comma-separated \(got '8,1'\)/],
     [['study', 'init', '--weights', '1e-7,1'], /^epsinas: --weights is not an option of the init study: it initialises the full-width network twice at random per scheme \(tfjs\)\n$/],
     [['study', 'init', '--backend', 'ts'], /^epsinas: the init study runs on TensorFlow\.js \(per-layer random weights\); --backend ts is the collapsed engine's\n$/],
-    [['study', 'embedding'], /^epsinas: the embedding study needs --space nbnlp \(the one space whose networks embed their input\), not nb201\n$/],
+    [['study', 'embedding'], /^epsinas: the embedding study needs a space whose networks embed their input \(nbnlp\), not nb201\n$/],
     [['study', 'weights', '--exponents', '0..0'], /^epsinas: the exponent grid 0\.\.0 is empty/],
     [['study', 'inputs', '--accuracies', 'missing.csv'], /^epsinas: cannot read accuracies file missing\.csv: no such file\n$/],
     [['study', 'inputs', '--input', 'normal'], /^epsinas: --input is not an option of the inputs study: it scores every input\n$/],

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { Argument, Command, InvalidArgumentError, Option } from 'commander'
 import { checkInputInstalled, minibatchSource } from '../data/index.ts'
 import { getSpace } from '../core/spaces/registry.ts'
-import { nbnlpArchWithEmbedding } from '../core/spaces/nbnlp/index.ts'
+import type { SearchSpace } from '../core/spaces/search-space.ts'
 import { parseExponentRange } from '../core/weights/index.ts'
 import { createJob } from '../jobs/job-runner.ts'
 import type { JobSpec } from '../jobs/job-spec.ts'
@@ -109,7 +109,7 @@ async function runStudy(study: StudyKind, options: StudyOptions): Promise<void> 
   if (options.json) checkOutputFile('--json', options.json)
   const space = getSpace(options.space)
   if (study === 'init' && options.backend === 'ts') throw new EpsinasError('BAD_ARGUMENT', 'the init study runs on TensorFlow.js (per-layer random weights); --backend ts is the collapsed engine\'s')
-  if (study === 'embedding' && space.id !== 'nbnlp') throw new EpsinasError('BAD_ARGUMENT', `the embedding study needs --space nbnlp (the one space whose networks embed their input), not ${space.id}`)
+  if (study === 'embedding' && !space.hasEmbedding) throw new EpsinasError('BAD_ARGUMENT', `the embedding study needs a space whose networks embed their input (nbnlp), not ${space.id}`)
   const weights = options.weights === undefined ? space.defaultWeights : parseWeightPair(options.weights)
   // Every option checked (BAD_*) before the sample is read or anything is scored.
   // The init study runs the full-width network on tfjs (its --backend), whatever the collapsed default says.
@@ -242,8 +242,8 @@ function cellJobs(options: StudyOptions, plan: StudyPlan): CellJob[][] {
  * The archs a cell's job scores, in the sample's order: the sample itself, or (embedding study) each
  * arch with the cell's embedding variant, whose cache key names the variant unless it is the default.
  */
-function cellArchs(target: StudyTarget, embedding: string | undefined): string[] {
-  return embedding === undefined ? target.archs : target.archs.map((arch) => nbnlpArchWithEmbedding(arch, embedding))
+function cellArchs(space: SearchSpace, target: StudyTarget, embedding: string | undefined): string[] {
+  return embedding === undefined ? target.archs : target.archs.map((arch) => space.withEmbedding(arch, embedding))
 }
 
 /**
@@ -256,7 +256,7 @@ async function scoreCells(options: StudyOptions, target: StudyTarget, cellSpecs:
   cellSpecs.forEach((row, r) =>
     row.forEach(({ spec: cell, embedding }, c) => {
       const key = JSON.stringify({ ...cell, pairs: [], embedding })
-      const group = groups.get(key) ?? { spec: { ...cell, pairs: [] }, archs: cellArchs(target, embedding), at: [] }
+      const group = groups.get(key) ?? { spec: { ...cell, pairs: [] }, archs: cellArchs(getSpace(options.space), target, embedding), at: [] }
       group.spec.pairs.push(cell.pairs[0])
       group.at.push([r, c])
       groups.set(key, group)

@@ -17,6 +17,7 @@ import { initialiseParameters, type InitScheme, type NetworkParameters } from '.
 import { loadProxyRuntime, type ProxyBackend } from '../proxies/runtime.ts'
 import type { ProxyScoreKey } from '../store/proxy-scores.ts'
 import { computePerArchValues } from './per-arch-values.ts'
+import { nativeProxiesRunOn } from './proxies.ts'
 import type { DatasetId, InputSource, SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { ScoreProgress } from './scoring.ts'
@@ -67,7 +68,7 @@ export function initEpsilon(runtime: TfjsRuntime, graph: Graph, batch: { data: F
 /** Checks a spec before anything is opened (BAD_* errors): image networks only, the input installed. */
 export async function checkInitStudy(spec: InitStudySpec): Promise<void> {
   checkSpaceDataset(spec.space, spec.dataset)
-  if (spec.dataset === 'ptb') throw new EpsinasError('BAD_ARGUMENT', 'the init study runs on image networks (per-layer weights on tfjs); NB-NLP (ptb) is not supported')
+  if (!nativeProxiesRunOn(spec.dataset)) throw new EpsinasError('BAD_ARGUMENT', 'the init study runs on image networks (per-layer weights on tfjs); NB-NLP (ptb) is not supported')
   await checkInputInstalled(spec.input, spec.dataset)
 }
 

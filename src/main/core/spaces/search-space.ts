@@ -83,6 +83,12 @@ export interface SpaceDefinition<Arch> {
    * child is to archs that can be trained when it cannot. Absent: one token changed, uniformly.
    */
   mutate?(arch: Arch, random: SeededRandom): Arch
+  /**
+   * The arch with its input embedding initialised by `variant` (paper Table 10's names, BAD_ARGUMENT
+   * for another), written so that its cache key names the variant unless it is the default. Absent:
+   * the space's networks embed nothing (every image space), so `epsinas study embedding` refuses it.
+   */
+  withEmbedding?(arch: Arch, variant: string): Arch
 }
 
 /** An image of `dataset` as NAS-Bench-201 fixes it: 3 channels of imageSize x imageSize (0 x 0 for text). */
@@ -135,6 +141,10 @@ export interface SearchSpace {
   readonly hasMutate: boolean
   /** One random mutation of `arch` in normal written form, or null when the space draws none. */
   mutate(arch: string, random: SeededRandom): string | null
+  /** Whether the space's networks embed their input (SpaceDefinition.withEmbedding). */
+  readonly hasEmbedding: boolean
+  /** `arch` with its embedding initialised by `variant`, in normal written form; BAD_ARGUMENT where the space has no embedding. */
+  withEmbedding(arch: string, variant: string): string
 }
 
 /** Parameter counts each space remembers (about 100 bytes each) before it starts again. */
@@ -200,5 +210,10 @@ export function defineSpace<Arch>(definition: SpaceDefinition<Arch>): SearchSpac
     mutationTokens: (arch: string) => (d.mutationTokens ? d.mutationTokens(d.parse(arch)) : null),
     hasMutate: d.mutate !== undefined,
     mutate: (arch: string, random: SeededRandom) => (d.mutate ? d.format(d.mutate(d.parse(arch), random)) : null),
+    hasEmbedding: d.withEmbedding !== undefined,
+    withEmbedding: (arch: string, variant: string) => {
+      if (!d.withEmbedding) throw new EpsinasError('BAD_ARGUMENT', `${d.id} networks embed nothing: the embedding variants (paper Table 10) need a space with an input embedding, such as nbnlp`)
+      return d.format(d.withEmbedding(d.parse(arch), variant))
+    },
   })
 }

@@ -82,10 +82,15 @@ export function formatNbnlpArch(arch: NbnlpArch): string {
   return JSON.stringify({ emsize: arch.emsize, nhid: arch.nhid, nlayers: arch.nlayers, tied: arch.tied, ...embedding, recepie: formatRecepie(arch.recepie) })
 }
 
+/** The arch with its embedding set to `variant` (paper Table 10), or BAD_ARCH naming the variants. */
+export function withNbnlpEmbedding(arch: NbnlpArch, variant: string): NbnlpArch {
+  if (!Object.hasOwn(NBNLP_EMBEDDINGS, variant)) bad(`embedding must be one of ${Object.keys(NBNLP_EMBEDDINGS).join(', ')}, got ${quoteInput(variant)}`)
+  return { ...arch, embedding: variant }
+}
+
 /** The arch (any written form) with its embedding set to `variant` (paper Table 10), in normal written form. */
 export function nbnlpArchWithEmbedding(source: string, variant: string): string {
-  if (!Object.hasOwn(NBNLP_EMBEDDINGS, variant)) bad(`embedding must be one of ${Object.keys(NBNLP_EMBEDDINGS).join(', ')}, got ${quoteInput(variant)}`)
-  return formatNbnlpArch({ ...parseNbnlpArch(source), embedding: variant })
+  return formatNbnlpArch(withNbnlpEmbedding(parseNbnlpArch(source), variant))
 }
 
 /** Parse + format: the arch's cache key, or BAD_ARCH. */

@@ -1,5 +1,5 @@
 import { defineSpace } from '../search-space.ts'
-import { formatNbnlpArch, normalizeNbnlpArch, parseNbnlpArch } from './arch.ts'
+import { formatNbnlpArch, normalizeNbnlpArch, parseNbnlpArch, withNbnlpEmbedding } from './arch.ts'
 import { NBNLP_STEPS } from './embedding.ts'
 import { buildNbnlpNetwork } from './network.ts'
 import { sampleRecepies } from './sample.ts'
@@ -23,4 +23,6 @@ export const nbnlpSpace = defineSpace({
   buildNetwork: (arch, { batchSize }) => buildNbnlpNetwork(arch, { batchSize, steps: NBNLP_STEPS }),
   parameterCount: (arch) => nbnlpParameterCount(arch),
   mutationTokens: nbnlpMutationTokens,
+  // The one space whose networks embed their input (paper Table 10's variants).
+  withEmbedding: withNbnlpEmbedding,
 })
