@@ -11,10 +11,22 @@ import { answerAppRequest, APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES } fr
 import { openStore } from './store/index.ts'
 import { defaultDatabasePath } from './services/paths.ts'
 import { buildWindowOptions, denyAllPermissions, hardenContents, isTrustedSender } from './window.ts'
+import { existsSync } from 'node:fs'
+import { GPU_ASSETS } from './gpu/assets.ts'
+import { switchParts, webGpuSwitches } from './gpu/chromium-switches.ts'
+import { electronGpuWorkerPool } from './gpu/electron-workers.ts'
+import type { GpuWorkerPool } from './gpu/worker-client.ts'
 
 // Built layout (electron-vite): out/main/index.js, out/preload/index.cjs, out/renderer/index.html.
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
 const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url))
+// The GPU worker window, written by scripts/build-gpu-worker.ts (npm run build).
+const gpuAssetsDir = fileURLToPath(new URL('../gpu/', import.meta.url))
+
+/** The hidden GPU windows, when the build wrote them (it skips them without tfjs-backend-webgpu). */
+function gpuPool(): GpuWorkerPool | undefined {
+  return existsSync(`${gpuAssetsDir}${GPU_ASSETS.script}`) ? electronGpuWorkerPool(gpuAssetsDir) : undefined
+}
 
 /** The URL the window shows: the Vite dev server under `electron-vite dev`, else the bundle over app://. */
 function appUrl(): string {
@@ -45,7 +57,7 @@ function registerIpc(handlers: ApiHandlers, url: string): void {
 /** The services over the default score cache; on quit, running jobs are paused (resumable) and the cache closed. */
 function createServices(): ApiServices {
   const store = openStore(defaultDatabasePath())
-  const services = createApiServices({ store, version: app.getVersion() })
+  const services = createApiServices({ store, version: app.getVersion(), gpuPool: gpuPool() })
   let closing = false
   app.on('will-quit', (event) => {
     if (closing) return
@@ -62,6 +74,8 @@ function createServices(): ApiServices {
 // Before ready: app:// must be a standard, secure scheme for the page to get a real origin.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }])
 app.enableSandbox()
+// Chromium reads its switches at start-up: WebGPU for the GPU workers must be switched on before ready.
+for (const flag of webGpuSwitches(process.platform, process.env)) app.commandLine.appendSwitch(...switchParts(flag))
 
 const url = appUrl()
 // Every WebContents the app ever creates is hardened, not only the main window's.

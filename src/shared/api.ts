@@ -32,6 +32,8 @@ export interface AppInfo {
   cacheBytes: number
   /** Every backend the workbench knows, whether it runs here and why (`epsinas doctor` prints the same list). */
   backends: BackendDiagnosis[]
+  /** Whether this process has GPU workers (the desktop app's hidden WebGPU windows): jobs:start-gpu runs only then. */
+  gpuWorkers: boolean
 }
 
 /** One backend in `epsinas doctor` / the Settings page (src/main/gpu/diagnose.ts). */
@@ -146,6 +148,21 @@ export interface StartScoreRequest extends ScoreConfigRequest {
   archs: ArchSelectionRequest
   /** Worker threads for this job; default: the service's worker count. */
   workers?: number
+}
+
+/** Starts a GPU job: full-width epsilon, and optionally native proxies, on the app's GPU workers (WebGPU). */
+export interface StartGpuScoreRequest {
+  space: SpaceId
+  dataset: DatasetId
+  input: InputSource
+  inputSeed: number
+  batchSize: number
+  weights: WeightPair
+  archs: ArchSelectionRequest
+  /** Native proxy ids computed beside epsilon (default none). */
+  proxies?: string[]
+  /** Seed of the proxies' initialisation; default 0. */
+  initSeed?: number
 }
 
 /** The job created by jobs:start-score. */
@@ -598,6 +615,7 @@ export interface ApiContract {
   'jobs:list': { request: void; response: JobView[] }
   'jobs:get': { request: JobIdRequest; response: JobDetails }
   'jobs:start-score': { request: StartScoreRequest; response: StartScoreResponse }
+  'jobs:start-gpu': { request: StartGpuScoreRequest; response: StartScoreResponse }
   'jobs:pause': { request: JobIdRequest; response: JobView }
   'jobs:cancel': { request: JobIdRequest; response: JobView }
   'jobs:resume': { request: JobIdRequest; response: JobView }
@@ -640,6 +658,7 @@ export const API_METHODS = {
   'jobs:list': 'listJobs',
   'jobs:get': 'getJob',
   'jobs:start-score': 'startScore',
+  'jobs:start-gpu': 'startGpuScore',
   'jobs:pause': 'pauseJob',
   'jobs:cancel': 'cancelJob',
   'jobs:resume': 'resumeJob',

@@ -20,7 +20,8 @@ export type InputSource = 'grey' | 'normal' | 'uniform' | 'uniform-pos' | 'real'
 export type EngineId = 'collapsed' | 'full'
 
 /** Execution backends a user can ask for; `auto` picks the best one available. */
-export type BackendId = 'auto' | 'ts' | 'tfjs-wasm' | 'tfjs-cpu' | 'tfjs-node' | 'tfjs-node-gpu'
+// `tfjs-webgpu`: only the desktop app's GPU workers (jobs:start-gpu); score/proxies in Node cannot ask for it.
+export type BackendId = 'auto' | 'ts' | 'tfjs-wasm' | 'tfjs-cpu' | 'tfjs-node' | 'tfjs-node-gpu' | 'tfjs-webgpu'
 
 /** The two constant shared weights of one epsilon score. */
 export type WeightPair = readonly [number, number]

@@ -12,6 +12,7 @@ import { startHttpBridge, type HttpBridge } from '../../src/main/bridge/index.ts
 import { createApiServices, type ApiServices } from '../../src/main/services/api/index.ts'
 import { openStore } from '../../src/main/store/index.ts'
 import type { ScoreStore } from '../../src/main/store/index.ts'
+import type { GpuWorkerPool } from '../../src/main/gpu/worker-client.ts'
 import { startServer, type TestServer } from '../benchmarks/download/server.ts'
 import { launchChromium } from './browser.ts'
 import { RENDERER_OUT } from './build-renderer.ts'
@@ -32,8 +33,8 @@ export interface World {
   close(): Promise<void>
 }
 
-/** Starts everything; `archs` are the architectures the fixture must cover. */
-export async function startWorld(archs: readonly string[]): Promise<World> {
+/** Starts everything; `archs` are the architectures the fixture must cover; `gpuPool`: GPU workers for jobs:start-gpu. */
+export async function startWorld(archs: readonly string[], options: { gpuPool?: GpuWorkerPool } = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'epsinas-e2e-'))
   const artifacts = process.env.E2E_ARTIFACTS ?? join(tmpdir(), 'epsinas-e2e-artifacts')
   mkdirSync(artifacts, { recursive: true })
@@ -44,7 +45,7 @@ export async function startWorld(archs: readonly string[]): Promise<World> {
   const real = bundledCatalogueData().items.filter((item) => item.id !== 'zc-nasbench201')
   const cataloguePath = writeCatalogueFile(dir, [suiteZeroItem(fixture, files.url('/zc_nasbench201.json')), ...real])
   const store = openStore(join(dir, 'epsinas.db'))
-  const services = createApiServices({ store, version: '0.0.0-e2e', workers: 2, dataDir: join(dir, 'data'), cataloguePath, progressIntervalMs: 50, downloadRetry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 10 } })
+  const services = createApiServices({ store, version: '0.0.0-e2e', workers: 2, dataDir: join(dir, 'data'), cataloguePath, progressIntervalMs: 50, downloadRetry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 10 }, gpuPool: options.gpuPool })
   const bridge = await startHttpBridge({ handlers: services.handlers, progress: services.progress, benchmarkProgress: services.benchmarkProgress, rendererDir: RENDERER_OUT })
   const browser = await launchChromium()
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: 1 })

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { chromiumPath } from '../e2e/browser.ts'
 import { bundleGpuWorker } from '../../src/main/gpu/bundle.ts'
+import { SWIFTSHADER_SWITCHES, WEBGPU_LINUX_SWITCHES } from '../../src/main/gpu/chromium-switches.ts'
 import type { GpuJob, GpuWorkerMessage } from '../../src/main/gpu/protocol.ts'
 
 /**
@@ -21,17 +22,19 @@ const channel = new MessageChannel()
 const worker = new Worker('gpu-worker.js')
 worker.postMessage('connect', [channel.port2])
 window.gpuMessages = []
-channel.port1.onmessage = (event) => window.gpuMessages.push(event.data)
+channel.port1.onmessage = (event) => {
+  window.gpuMessages.push(event.data)
+  if (window.gpuReport) window.gpuReport(event.data)
+}
 window.gpuSend = (message) => channel.port1.postMessage(message)
 </script>`
 
 /**
- * Flags that give headless Chromium a WebGPU adapter without a GPU (SwiftShader). The first two
- * give the adapter; the other three put the 2D canvas on SwiftShader's Vulkan too, which
- * tfjs-backend-webgpu's synchronous readback (a WebGPU canvas drawn into a 2D one) needs: without
- * them every read of a GPU tensor returns zeros (docs/gpu.md).
+ * Flags that give headless Chromium a WebGPU adapter without a GPU (SwiftShader), with the 2D canvas
+ * on SwiftShader's Vulkan too, which tfjs-backend-webgpu's synchronous readback needs (docs/gpu.md):
+ * the desktop app's Linux switches plus SwiftShader (src/main/gpu/chromium-switches.ts).
  */
-export const WEBGPU_SWIFTSHADER_FLAGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=vulkan'] as const
+export const WEBGPU_SWIFTSHADER_FLAGS = [...WEBGPU_LINUX_SWITCHES, ...SWIFTSHADER_SWITCHES] as const
 
 export interface GpuWorkerPage {
   page: Page
@@ -43,7 +46,8 @@ export interface GpuWorkerPage {
   close(): Promise<void>
 }
 
-export async function openGpuWorkerPage(): Promise<GpuWorkerPage> {
+/** `onMessage`: every message of the worker, pushed to Node as it arrives (a pool's transport). */
+export async function openGpuWorkerPage(options: { onMessage?: (message: GpuWorkerMessage) => void } = {}): Promise<GpuWorkerPage> {
   const folder = mkdtempSync(join(tmpdir(), 'epsinas-gpu-'))
   await bundleGpuWorker(join(folder, 'gpu-worker.js'))
   const worker = readFileSync(join(folder, 'gpu-worker.js'))
@@ -63,6 +67,7 @@ export async function openGpuWorkerPage(): Promise<GpuWorkerPage> {
       args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage', ...WEBGPU_SWIFTSHADER_FLAGS],
     })
     const page = await browser.newPage()
+    if (options.onMessage) await page.exposeFunction('gpuReport', options.onMessage)
     await page.goto(`http://127.0.0.1:${address.port}/`)
     const opened = browser
     return {

@@ -1,15 +1,11 @@
 import { writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { build } from 'esbuild'
+import { GPU_ASSETS, GPU_PORT_MESSAGE } from './assets.ts'
 
 /** The GPU worker's entry (browser code). */
 export const GPU_WORKER_ENTRY = resolve(import.meta.dirname, 'worker-entry.ts')
 
-/** The files of a GPU worker window (electron-workers.ts loads them from one folder). */
-export const GPU_ASSETS = { script: 'gpu-worker.js', page: 'gpu-host.html', preload: 'gpu-preload.cjs' } as const
-
-/** The IPC message that carries the worker's MessagePort from the main process to its window. */
-export const GPU_PORT_MESSAGE = 'epsinas-gpu-port'
 
 /**
  * Bundles the GPU worker into one classic script (IIFE: it runs as a Web Worker or as a page's

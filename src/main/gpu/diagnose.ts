@@ -12,7 +12,7 @@ import type { BackendDiagnosis } from '../../shared/api.ts'
 const TFJS_BACKENDS: readonly TfjsBackendId[] = ['tfjs-node-gpu', 'tfjs-node', 'tfjs-wasm', 'tfjs-cpu']
 
 /** Whether a package resolves from here (optional packages may be absent). */
-function installed(pkg: string): boolean {
+export function installed(pkg: string): boolean {
   try {
     createRequire(import.meta.url).resolve(pkg)
     return true

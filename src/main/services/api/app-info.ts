@@ -13,6 +13,8 @@ export interface AppInfoContext {
   version: string
   workers: number
   dataDir: string
+  /** Whether this process has GPU workers (jobs:start-gpu). */
+  gpuWorkers: boolean
 }
 
 /** Collects the facts; the TensorFlow.js probe runs once per process (loadTfjs memoises it). */
@@ -30,6 +32,7 @@ export async function appInfo(context: AppInfoContext): Promise<AppInfo> {
     dataDir: context.dataDir,
     cacheBytes: await cacheBytes(context.store.path),
     backends: await diagnoseBackends(),
+    gpuWorkers: context.gpuWorkers,
   }
 }
 

@@ -19,6 +19,8 @@ import { listScores } from './scores.ts'
 import { importSpaceView, listSpaceViews, removeSpace, showSpace } from './spaces.ts'
 import { loadUserSpaces } from '../../user-spaces/index.ts'
 import { startScore } from './start-score.ts'
+import { GpuJobs } from './gpu-jobs.ts'
+import type { GpuWorkerPool } from '../../gpu/worker-client.ts'
 import { searchStudy } from './studies.ts'
 import { listStoredStudies } from '../studies-store.ts'
 import { jobDetails, jobView } from './views.ts'
@@ -42,6 +44,8 @@ export interface ApiServicesOptions {
   cataloguePath?: string
   /** Retries of benchmark downloads (tests shorten the delays). */
   downloadRetry?: RetryPolicy
+  /** GPU workers for jobs:start-gpu (the desktop app's hidden windows); none by default. */
+  gpuPool?: GpuWorkerPool
 }
 
 /** The handlers with the progress hubs they report to; `dispose` pauses running jobs, stops downloads and drops subscribers. */
@@ -65,6 +69,7 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
   const progress = new ProgressHub()
   const benchmarkProgress = new ProgressHub<BenchmarkProgressEvent>()
   const jobs = new JobManager({ store, hub: progress, progressIntervalMs: options.progressIntervalMs })
+  const gpuJobs = new GpuJobs({ store, hub: progress, pool: options.gpuPool ?? null })
   // The benchmark tables live in the score cache file; their own connection is opened on first use.
   let benchmarkStore: BenchmarkStore | null = null
   const benchmarkTables = (): BenchmarkStore => (benchmarkStore ??= openBenchmarkStore(store.path))
@@ -77,11 +82,12 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
     progressIntervalMs: options.progressIntervalMs,
   })
   const handlers: ApiHandlers = {
-    'app:info': () => appInfo({ store, version: options.version, workers, dataDir }),
+    'app:info': () => appInfo({ store, version: options.version, workers, dataDir, gpuWorkers: gpuJobs.available }),
     'scores:list': (request) => listScores(store, request),
     'jobs:list': async () => store.jobs.list().map(jobView),
     'jobs:get': async ({ id }) => jobDetails(store, id),
     'jobs:start-score': (request) => startScore(jobs, request, workers),
+    'jobs:start-gpu': (request) => gpuJobs.start(request),
     'jobs:pause': ({ id }) => jobs.pause(id),
     'jobs:cancel': ({ id }) => jobs.cancel(id),
     'jobs:resume': async ({ id }) => jobs.resume(id),
@@ -111,7 +117,7 @@ export function createApiServices(options: ApiServicesOptions): ApiServices {
     jobs,
     benchmarks,
     async dispose() {
-      await Promise.all([jobs.dispose(), benchmarks.dispose()])
+      await Promise.all([jobs.dispose(), benchmarks.dispose(), gpuJobs.dispose()])
       progress.dispose()
       benchmarkProgress.dispose()
       benchmarkStore?.close()

@@ -17,6 +17,7 @@ import type {
   ScoresListRequest,
   SearchStudyRequest,
   SelectionMetricId,
+  StartGpuScoreRequest,
   StartScoreRequest,
   StartSweepRequest,
   WeightsSelectRequest,
@@ -36,6 +37,8 @@ const DATASET_IDS = Object.keys(DATASETS) as DatasetId[]
 const INPUTS: readonly InputSource[] = ['grey', 'normal', 'uniform', 'uniform-pos', 'real']
 const ENGINES: readonly EngineId[] = ['collapsed', 'full']
 const BACKENDS: readonly BackendId[] = ['auto', 'ts', 'tfjs-wasm', 'tfjs-cpu', 'tfjs-node', 'tfjs-node-gpu']
+// Scores a GPU job stored (jobs:start-gpu) can be read back; only that channel computes them.
+const STORED_BACKENDS: readonly BackendId[] = [...BACKENDS, 'tfjs-webgpu']
 const METRICS: readonly SelectionMetricId[] = ['spearman', 'kendall', 'spearman_top10', 'kendall_top10', 'top10_top10', 'top64_top5']
 const JOB_ID = /^[A-Za-z0-9_-]+$/
 // Catalogue ids are path components: the catalogue's own alphabet.
@@ -56,6 +59,7 @@ export const SCHEMAS: { [C in ApiChannel]: Schema<C> } = {
   'jobs:list': nothing,
   'jobs:get': jobId,
   'jobs:start-score': startScore,
+  'jobs:start-gpu': startGpuScore,
   'jobs:pause': jobId,
   'jobs:cancel': jobId,
   'jobs:resume': jobId,
@@ -87,7 +91,7 @@ function nothing(raw: unknown): Checked<void> {
   return c.result(undefined)
 }
 
-function scoreConfig(c: Checker, o: Record<string, unknown>): ScoreConfigRequest {
+function scoreConfig(c: Checker, o: Record<string, unknown>, backends: readonly BackendId[] = BACKENDS): ScoreConfigRequest {
   // The registry's spaces at the time of the request, so a space registered later is accepted too.
   const space = c.oneOf(o.space, 'space', spaceIds())
   const dataset = c.oneOf(o.dataset, 'dataset', DATASET_IDS)
@@ -103,7 +107,7 @@ function scoreConfig(c: Checker, o: Record<string, unknown>): ScoreConfigRequest
     weights: weightPair(c, o.weights, 'weights'),
     engine: c.oneOf(o.engine, 'engine', ENGINES),
   }
-  if (o.backend !== undefined) config.backend = c.oneOf(o.backend, 'backend', BACKENDS)
+  if (o.backend !== undefined) config.backend = c.oneOf(o.backend, 'backend', backends)
   return config
 }
 
@@ -120,7 +124,7 @@ function scoresList(raw: unknown): Checked<ScoresListRequest> {
   const c = new Checker()
   const o = c.object(raw, '', [...CONFIG_FIELDS, 'limit'])
   if (!o) return c.result(raw as ScoresListRequest)
-  const request: ScoresListRequest = scoreConfig(c, o)
+  const request: ScoresListRequest = scoreConfig(c, o, STORED_BACKENDS)
   if (o.limit !== undefined) request.limit = c.integer(o.limit, 'limit', 1, MAX_SCORES_LIMIT)
   return c.result(request)
 }
@@ -138,6 +142,18 @@ function startScore(raw: unknown): Checked<StartScoreRequest> {
   if (!o) return c.result(raw as StartScoreRequest)
   const request: StartScoreRequest = { ...scoreConfig(c, o), archs: archSelection(c, o.archs, 'archs') }
   if (o.workers !== undefined) request.workers = c.integer(o.workers, 'workers', 1, 256)
+  return c.result(request)
+}
+
+/** A GPU job always runs the full-width engine on tfjs-webgpu: no engine or backend field. */
+function startGpuScore(raw: unknown): Checked<StartGpuScoreRequest> {
+  const c = new Checker()
+  const o = c.object(raw, '', ['space', 'dataset', 'input', 'inputSeed', 'batchSize', 'weights', 'archs', 'proxies', 'initSeed'])
+  if (!o) return c.result(raw as StartGpuScoreRequest)
+  const { space, dataset, input, inputSeed, batchSize, weights } = scoreConfig(c, { ...o, engine: 'full' })
+  const request: StartGpuScoreRequest = { space, dataset, input, inputSeed, batchSize, weights, archs: archSelection(c, o.archs, 'archs') }
+  if (o.proxies !== undefined) request.proxies = c.array(o.proxies, 'proxies', 0, 32, (value, at) => c.string(value, at, 64))
+  if (o.initSeed !== undefined) request.initSeed = c.integer(o.initSeed, 'initSeed', 0, Number.MAX_SAFE_INTEGER)
   return c.result(request)
 }
 

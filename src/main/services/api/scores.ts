@@ -7,6 +7,7 @@ import { cacheArchs, resolveEngine } from '../scoring.ts'
 import { checkWeightPair, scoreKeyShape } from '../score-parameters.ts'
 import { getSpace } from '../../core/spaces/registry.ts'
 import { refreshSpace } from '../../user-spaces/load.ts'
+import { GPU_BACKEND } from './gpu-jobs.ts'
 
 /** Default page size when the request names none: every score of NAS-Bench-201 fits. */
 const DEFAULT_LIMIT = 100_000
@@ -15,7 +16,9 @@ const DEFAULT_LIMIT = 100_000
 export async function listScores(store: ScoreStore, request: ScoresListRequest): Promise<ScoreListItem[]> {
   checkWeightPair(request.weights)
   refreshSpace(request.space)
-  const { engine } = await resolveEngine(request.engine, request.engine === 'collapsed' ? 'auto' : (request.backend ?? 'auto'))
+  // GPU jobs' scores (jobs:start-gpu) name the backend that ran in the GPU worker: nothing to load here.
+  const gpu = request.engine === 'full' && request.backend === GPU_BACKEND
+  const { engine } = gpu ? { engine: { engine: 'full', backend: GPU_BACKEND } as const } : await resolveEngine(request.engine, request.engine === 'collapsed' ? 'auto' : (request.backend ?? 'auto'))
   const { classes, imageSize } = scoreKeyShape(request.space, request.dataset)
   // `real` scores are keyed by the installed data's hashes; with none installed, none can be named.
   const input = await inputCacheKey(request.input, request.dataset).catch(() => null)
