@@ -65,7 +65,7 @@ describe('epsinas proxies', () => {
   })
 
   it.each([
-    [['--proxies', 'zen'], "unknown proxy 'zen' (expected one of params, flops, nwot, synflow, grad_norm, snip, jacov, fisher)"],
+    [['--proxies', 'zen-nas'], "unknown proxy 'zen-nas' (expected one of params, flops, nwot, synflow, grad_norm, snip, jacov, fisher, grasp, zen, swap, meco)"],
     [['--proxies', 'nwot,nwot'], '--proxies: nwot is named twice'],
     [['--proxies', 'nwot', '--space', 'nbnlp', '--archs', 'x.txt'], 'the native proxies run on image networks'],
     [['--proxies', 'nwot', '--limit', '2', '--all'], 'choose one of --archs FILE, --all, --limit N'],

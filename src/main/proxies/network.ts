@@ -41,6 +41,10 @@ export interface ForwardOptions {
   readonly probes?: ReadonlyMap<number, Tensor>
   /** Called with every conv/linear layer's output (before its probe is added). */
   readonly onLayer?: (node: number, output: Tensor) => void
+  /** Called with every node's inputs and output, inside the node's tidy scope (zen's BatchNorm inputs, MeCo's feature maps). */
+  readonly onNode?: (node: Node, inputs: readonly Tensor[], output: Tensor) => void
+  /** Replaces a ReLU node's op (grasp: the ReLU with its on/off pattern frozen, x * mask). */
+  readonly relu?: (node: number, input: Tensor) => Tensor
 }
 
 /** The parameters as tfjs tensors (the caller disposes them, or makes them inside tf.tidy), keyed by node id. */
@@ -80,7 +84,12 @@ export function forward(tf: Tf, graph: Graph, layers: ReadonlyMap<number, LayerT
       values[node.id] = input
       continue
     }
-    const run = (): Tensor => probed(tf, node.id, runNode(tf, graph, node, node.inputs.map((i) => values[i]), layers, options), layers, options)
+    const run = (): Tensor => {
+      const inputs = node.inputs.map((i) => values[i])
+      const output = probed(tf, node.id, runNode(tf, graph, node, inputs, layers, options), layers, options)
+      options.onNode?.(node, inputs, output)
+      return output
+    }
     values[node.id] = options.release ? tf.tidy(run) : run()
     if (!options.release) continue
     for (const i of node.inputs) {
@@ -126,7 +135,7 @@ function runNode(tf: Tf, graph: Graph, node: Node, inputs: Tensor[], layers: Rea
       return options.batchnorm ? trainModeBatchnorm(tf, x, op.eps) : x
     case 'relu':
       options.onRelu?.(x)
-      return tf.relu(x)
+      return options.relu ? options.relu(node.id, x) : tf.relu(x)
     case 'avgpool':
     case 'maxpool': {
       const window = { kernel: [op.kernel, op.kernel], stride: [op.stride, op.stride], dilation: [1, 1], pads: [op.pad, op.pad, op.pad, op.pad] } as const

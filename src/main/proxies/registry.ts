@@ -2,15 +2,19 @@ import { EpsinasError } from '../../shared/errors.ts'
 import { fisherProxy } from './fisher.ts'
 import { flopsProxy } from './flops.ts'
 import { gradNormProxy } from './grad-norm.ts'
+import { graspProxy } from './grasp.ts'
 import { jacovProxy } from './jacov.ts'
+import { mecoProxy } from './meco.ts'
 import { nwotProxy } from './nwot.ts'
 import { paramsProxy } from './params.ts'
 import type { Proxy } from './proxy.ts'
 import { snipProxy } from './snip.ts'
+import { swapProxy } from './swap.ts'
 import { synflowProxy } from './synflow.ts'
+import { zenProxy } from './zen.ts'
 
 /** Every native proxy, one line each; a new proxy is its file and a line here (docs/proxies.md). */
-const PROXIES: readonly Proxy[] = [paramsProxy, flopsProxy, nwotProxy, synflowProxy, gradNormProxy, snipProxy, jacovProxy, fisherProxy]
+const PROXIES: readonly Proxy[] = [paramsProxy, flopsProxy, nwotProxy, synflowProxy, gradNormProxy, snipProxy, jacovProxy, fisherProxy, graspProxy, zenProxy, swapProxy, mecoProxy]
 
 /** The ids of every native proxy, in registry order. */
 export function proxyIds(): string[] {
