@@ -151,13 +151,7 @@ export interface StartScoreRequest extends ScoreConfigRequest {
 }
 
 /** Starts a GPU job: full-width epsilon, and optionally native proxies, on the app's GPU workers (WebGPU). */
-export interface StartGpuScoreRequest {
-  space: SpaceId
-  dataset: DatasetId
-  input: InputSource
-  inputSeed: number
-  batchSize: number
-  weights: WeightPair
+export interface StartGpuScoreRequest extends Omit<ScoreConfigRequest, 'engine' | 'backend'> {
   archs: ArchSelectionRequest
   /** Native proxy ids computed beside epsilon (default none). */
   proxies?: string[]
