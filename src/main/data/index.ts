@@ -7,6 +7,7 @@ import { installedPtbDir } from './readers/installed-ptb.ts'
 import { greySource, normalSource, uniformPositiveSource, uniformSource } from './synthetic.ts'
 
 export type { ImageBatchShape, Minibatch, MinibatchSource } from './minibatch.ts'
+export { minibatchBound } from './minibatch.ts'
 export { greySource, normalSource, uniformPositiveSource, uniformSource } from './synthetic.ts'
 export { inputCacheKey, realInputItem } from './installed-identity.ts'
 

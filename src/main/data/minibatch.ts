@@ -23,3 +23,16 @@ export interface MinibatchSource {
   /** Builds the batch for `shape` from `seed`; same arguments, same bits. */
   load(shape: ImageBatchShape, seed: number): Minibatch | Promise<Minibatch>
 }
+
+const inputBounds = new WeakMap<Minibatch, number>()
+
+/** Largest |x| of a minibatch: what ir/bound.ts's proofs of finiteness start from (computed once per batch). */
+export function minibatchBound(batch: Minibatch): number {
+  let bound = inputBounds.get(batch)
+  if (bound === undefined) {
+    bound = 0
+    for (const x of batch.data) bound = Math.max(bound, Math.abs(x))
+    inputBounds.set(batch, bound)
+  }
+  return bound
+}

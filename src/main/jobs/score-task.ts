@@ -1,9 +1,10 @@
 import { runGraphTs } from '../core/backends/ts/interpreter.ts'
 import { BufferPool } from '../core/backends/ts/pool.ts'
 import { loadTfjs, runGraphTfjs } from '../core/backends/tfjs/index.ts'
-import { epsilonFromOutputs } from '../core/epsilon/epsilon.ts'
+import { epsilonFromOutputs, scoreOfConstantFirstOutput } from '../core/epsilon/epsilon.ts'
+import { provablyFinite } from '../core/ir/bound.ts'
 import { buildNetwork, prepareNetwork, type EngineChoice, type ForwardRunner, type NetworkForm } from '../core/scoring/index.ts'
-import { minibatchSource, type Minibatch } from '../data/index.ts'
+import { minibatchBound, minibatchSource, type Minibatch } from '../data/index.ts'
 import { syntheticTokenMinibatch } from '../core/spaces/nbnlp/index.ts'
 import { installedPtbTokens } from '../data/readers/installed-ptb.ts'
 import { datasetInputShape, getSpace, isSpaceId } from '../core/spaces/registry.ts'
@@ -53,7 +54,8 @@ export interface PairScore {
 
 /** Outcome of one arch of a task; an arch that fails does not fail the others. */
 export type ScoreTaskResult =
-  | { arch: string; ok: true; scores: PairScore[]; ms: number }
+  /** `passes`: forward passes run (fewer than the weights when a constant first output decided a pair). */
+  | { arch: string; ok: true; scores: PairScore[]; ms: number; passes: number }
   | { arch: string; ok: false; error: SerializedError }
 
 /**
@@ -132,7 +134,8 @@ export async function runScoreTask(task: ScoreTask): Promise<ScoreTaskResult[]> 
       if (cacheArch !== undefined && getSpace(config.space).cacheArch(arch) !== cacheArch) {
         throw new EpsinasError('BAD_FILE', `${arch} of search space ${config.space} was imported again with other content while it was being scored; score it again`)
       }
-      const prepared = prepareNetwork(buildNetwork(arch, spec, form), batch, config.engine.engine)
+      const network = buildNetwork(arch, spec, form)
+      const prepared = prepareNetwork(network, batch, config.engine.engine)
       const outputs = new Map<number, Float32Array>()
       const outputAt = (weightIndex: number): Float32Array => {
         let output = outputs.get(weightIndex)
@@ -144,10 +147,14 @@ export async function runScoreTask(task: ScoreTask): Promise<ScoreTaskResult[]> 
       }
       const scores = pairs.map((pair): PairScore => {
         const [low, high] = task.pairs[pair]
-        const score = epsilonFromOutputs(outputAt(low), outputAt(high))
+        const first = outputAt(low)
+        // A constant first output decides the pair (NaN, outputs-constant) when the second provably
+        // holds no inf or NaN: the same score, without the second pass.
+        const decided = outputs.has(high) ? null : scoreOfConstantFirstOutput(first)
+        const score = decided !== null && provablyFinite(network, task.weights[high], minibatchBound(batch)) ? decided : epsilonFromOutputs(first, outputAt(high))
         return { pair, epsilon: score.nanReason === null ? score.value : null, nanReason: score.nanReason }
       })
-      return { arch, ok: true, scores, ms: performance.now() - started }
+      return { arch, ok: true, scores, ms: performance.now() - started, passes: outputs.size }
     } catch (error) {
       const wrapped = error instanceof EpsinasError ? error : new EpsinasError('INTERNAL', `scoring ${arch} failed: ${String(error)}`)
       return { arch, ok: false, error: serializeError(wrapped) }

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events'
 import { loadTfjs } from '../core/backends/tfjs/index.ts'
 import { checkEngineRequest, engineKey, normalizeArch, shareableCanonicalKey, type EngineChoice, type NetworkForm } from '../core/scoring/index.ts'
-import { inputCacheKey } from '../data/index.ts'
+import { inputCacheKey, minibatchBound } from '../data/index.ts'
 import { loadMinibatch, type ResolvedBaseConfig, type ScoreTask, type ScoreTaskResult } from '../jobs/score-task.ts'
 import { createScorePool, type ScorePool } from '../jobs/worker-pool.ts'
 import type { ScoreStore, StoredScore } from '../store/index.ts'
@@ -298,8 +298,7 @@ export async function resolveEngine(engine: EngineId, backend: BackendId): Promi
 async function groupIdenticalNetworks(missing: ReadonlyMap<string, number[]>, config: ResolvedBaseConfig, pairs: readonly WeightPair[]): Promise<ScoreGroup[]> {
   if (missing.size === 0) return []
   const minibatch = await loadMinibatch(config)
-  let inputBound = 0
-  for (const x of minibatch.data) inputBound = Math.max(inputBound, Math.abs(x))
+  const inputBound = minibatchBound(minibatch)
   const spec = { space: config.space, dataset: config.dataset, batchSize: config.batchSize }
   const weights = [...new Set(pairs.flat())]
   const groups = new Map<string, ScoreGroup>()

@@ -53,6 +53,23 @@ export function epsilonFromOutputs(output1: Float32Array, output2: Float32Array)
   return { value: Number.NaN, nanReason: explainNan(output1, output2, delta, mu) }
 }
 
+/**
+ * The score of a pair whose first output is finite and constant, for a caller that knows the second
+ * output holds no inf or NaN (ir/bound.ts provablyFinite): min-max normalisation then divides 0 by 0
+ * in every entry of the first, so epsilonFromOutputs gives NaN with reason `outputs-constant`
+ * whatever the second's values, and the second forward pass need not run. At [1e-7, 1] that is every
+ * NB201 arch without a parameter-free path (41%): the 1e-7 pass underflows to a constant.
+ * null: the first output does not decide the score alone (it varies, or holds inf or NaN).
+ */
+export function scoreOfConstantFirstOutput(output1: Float32Array): EpsilonScore | null {
+  if (output1.length === 0) return null
+  const first = output1[0]
+  if (!Number.isFinite(first)) return null
+  // +0 and -0 compare equal, as nanMinMax sees them; a NaN or another value ends it.
+  for (let i = 1; i < output1.length; i++) if (output1[i] !== first) return null
+  return { value: Number.NaN, nanReason: 'outputs-constant' }
+}
+
 function explainNan(output1: Float32Array, output2: Float32Array, delta: number, mu: number): NanReason {
   for (const v of [output1, output2]) {
     if (v.some((x) => x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY || x !== x)) return 'outputs-nonfinite'
