@@ -3,7 +3,7 @@ import { Command, Option } from 'commander'
 import { DEFAULT_SPACE_ID, getSpace, spaceIds } from '../core/spaces/registry.ts'
 import { defaultDatabasePath } from '../services/paths.ts'
 import { checkProxyRun, parseProxyList, runProxies, type ProxyRunSpec, type ProxyTable } from '../services/proxies.ts'
-import { proxyIds } from '../proxies/registry.ts'
+import { getProxy, proxyIds } from '../proxies/registry.ts'
 import type { ProxyBackend } from '../proxies/runtime.ts'
 import type { DatasetId, InputSource, SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
@@ -86,6 +86,7 @@ async function runProxiesCommand(options: ProxiesOptions): Promise<void> {
     bar?.stop()
   }
   process.stderr.write(`proxies: ${table.computed} computed, ${table.cached} from the cache (${options.db}); backend ${table.backend}\n`)
+  for (const proxy of options.proxies.map(getProxy)) if (proxy.caveat) process.stderr.write(`note: ${proxy.id} is ${proxy.caveat}\n`)
   const csv = proxyCsv(table)
   if (!options.out) {
     process.stdout.write(csv)

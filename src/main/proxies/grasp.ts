@@ -35,6 +35,7 @@ export const graspProxy: Proxy = {
   id: 'grasp',
   title: 'GraSP',
   needs: { forward: true, gradients: true, labels: true },
+  caveat: 'approximate: Hg is a central difference of gradients, whose truncation error on NB201 networks reaches 33x (Spearman -0.19 with the published grasp, 0.94 for an exact Hg; docs/proxies.md)',
   compute(network, batch, { runtime }) {
     return graspScore(runtime, network, batch, GRASP_RELATIVE_STEP)
   },

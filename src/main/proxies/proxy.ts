@@ -32,6 +32,8 @@ export interface Proxy {
   readonly title: string
   /** What it needs: a forward pass on tfjs (false: a closed form from the graph), gradients (autodiff), labels (a loss). */
   readonly needs: { readonly forward: boolean; readonly gradients: boolean; readonly labels: boolean }
+  /** Where our values are known to differ from the proxy's reference, said with every run that computes it (docs/proxies.md). */
+  readonly caveat?: string
   compute(network: ProxyNetwork, batch: ProxyBatch, options: ProxyOptions): number | null
 }
 
