@@ -7,6 +7,7 @@ import { checkInputInstalled } from '../data/index.ts'
 import { DATASETS, type DatasetId, type InputSource, type SpaceId, type WeightPair } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { GpuJob } from './protocol.ts'
+import { nativeProxiesRunOn } from '../services/proxies.ts'
 
 /** What a GPU job computes, before its minibatch is loaded. */
 export interface GpuJobSpec {
@@ -28,7 +29,7 @@ export interface GpuJobSpec {
  */
 export async function prepareGpuJob(spec: GpuJobSpec, archs: readonly string[]): Promise<GpuJob> {
   checkSpaceDataset(spec.space, spec.dataset)
-  if (spec.dataset === 'ptb') throw new EpsinasError('BAD_ARGUMENT', 'the GPU workers score image networks; NB-NLP (ptb) runs on the CPU engines')
+  if (!nativeProxiesRunOn(spec.dataset)) throw new EpsinasError('BAD_ARGUMENT', 'the GPU workers score image networks; NB-NLP (ptb) runs on the CPU engines')
   for (const id of spec.proxies) getProxy(id)
   await checkInputInstalled(spec.input, spec.dataset)
   const minibatch = await loadMinibatch(spec)

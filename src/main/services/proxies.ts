@@ -59,6 +59,28 @@ export function nativeProxiesRunOn(dataset: DatasetId): boolean {
   return dataset !== 'ptb'
 }
 
+/** What fixes a native value besides the proxy and the arch: the network, its initialisation, the batch. */
+export type ProxyKeyFields = Pick<ProxyRunSpec, 'space' | 'dataset' | 'inputSeed' | 'batchSize' | 'initSeed'>
+
+/**
+ * The full cache key of `proxy`'s values computed on `backend` with the input whose cache key is
+ * `input`: every path that stores native values (epsinas proxies, the GPU workers) keys them here,
+ * so each finds the others' values.
+ */
+export function proxyScoreKey(spec: ProxyKeyFields, proxy: Proxy, backend: string, input: string): ProxyScoreKey {
+  return {
+    proxy: proxy.id,
+    initSeed: spec.initSeed,
+    input,
+    inputSeed: spec.inputSeed,
+    batchSize: spec.batchSize,
+    // The closed forms read the graph only: no backend in their key.
+    engine: proxy.needs.forward ? `full/${backend}@proxies.${PROXY_REVISION}` : `ir@proxies.${PROXY_REVISION}`,
+    space: spec.space,
+    dataset: spec.dataset,
+  }
+}
+
 /** Checks a spec before anything is opened or computed (BAD_* errors). */
 export async function checkProxyRun(spec: ProxyRunSpec): Promise<void> {
   for (const id of spec.proxies) getProxy(id)
@@ -77,17 +99,7 @@ export async function runProxies(spec: ProxyRunSpec, archs: readonly string[], d
   const proxies = spec.proxies.map(getProxy)
   const runtime = await loadProxyRuntime(spec.backend)
   const input = await inputCacheKey(spec.input, spec.dataset)
-  const keyOf = (proxy: Proxy): ProxyScoreKey => ({
-    proxy: proxy.id,
-    initSeed: spec.initSeed,
-    input,
-    inputSeed: spec.inputSeed,
-    batchSize: spec.batchSize,
-    // The closed forms read the graph only: no backend in their key.
-    engine: proxy.needs.forward ? `full/${runtime.backend}@proxies.${PROXY_REVISION}` : `ir@proxies.${PROXY_REVISION}`,
-    space: spec.space,
-    dataset: spec.dataset,
-  })
+  const keyOf = (proxy: Proxy): ProxyScoreKey => proxyScoreKey(spec, proxy, runtime.backend, input)
   let batch: ProxyBatch | null = null
   const { values, computed, cached } = await computePerArchValues({
     dbPath,
@@ -128,8 +140,15 @@ async function loadBatch(spec: ProxyRunSpec, inputShape: readonly number[], outp
   if (inputShape.length !== 4 || outputShape.length !== 2) {
     throw new EpsinasError('BAD_ARGUMENT', `the native proxies need an image network with [N, classes] logits (input [${inputShape.join(', ')}], output [${outputShape.join(', ')}])`)
   }
+  const { shape, data } = await loadImageBatch(spec, inputShape, 'the native proxies')
+  const classes = outputShape[1]
+  return { shape, data, labels: seededLabels(shape[0], classes, spec.inputSeed), classes }
+}
+
+/** The minibatch of `spec` for a network whose input is `inputShape`, or BAD_ARGUMENT saying `who` needs an image network when it is not one. */
+export async function loadImageBatch(spec: Pick<ProxyRunSpec, 'input' | 'dataset' | 'inputSeed'>, inputShape: readonly number[], who: string): Promise<{ shape: ImageBatchShape; data: Float32Array }> {
+  if (inputShape.length !== 4) throw new EpsinasError('BAD_ARGUMENT', `${who} needs an image network (input [${inputShape.join(', ')}])`)
   const shape = inputShape as unknown as ImageBatchShape
   const minibatch = await minibatchSource(spec.input, spec.dataset).load(shape, spec.inputSeed)
-  const classes = outputShape[1]
-  return { shape, data: minibatch.data, labels: seededLabels(shape[0], classes, spec.inputSeed), classes }
+  return { shape, data: minibatch.data }
 }

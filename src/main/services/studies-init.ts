@@ -11,13 +11,13 @@ import type { Graph } from '../core/ir/graph.ts'
 import { activateBackend, type TfjsRuntime } from '../core/backends/tfjs/runtime.ts'
 import { epsilonFromOutputs } from '../core/epsilon/index.ts'
 import { buildNetwork, checkSpaceDataset } from '../core/scoring/network.ts'
-import { checkInputInstalled, inputCacheKey, minibatchSource, type ImageBatchShape } from '../data/index.ts'
+import { checkInputInstalled, inputCacheKey, type ImageBatchShape } from '../data/index.ts'
 import { forward, imageTensor, layerTensors } from '../proxies/network.ts'
 import { initialiseParameters, type InitScheme, type NetworkParameters } from '../proxies/parameters.ts'
 import { loadProxyRuntime, type ProxyBackend } from '../proxies/runtime.ts'
 import type { ProxyScoreKey } from '../store/proxy-scores.ts'
 import { computePerArchValues } from './per-arch-values.ts'
-import { nativeProxiesRunOn } from './proxies.ts'
+import { loadImageBatch, nativeProxiesRunOn } from './proxies.ts'
 import type { DatasetId, InputSource, SpaceId } from '../../shared/types.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { ScoreProgress } from './scoring.ts'
@@ -96,17 +96,10 @@ export async function runInitStudy(spec: InitStudySpec, archs: readonly string[]
     onProgress,
     prepare: async (arch) => {
       const graph = buildNetwork(arch, { space: spec.space, dataset: spec.dataset, batchSize: spec.batchSize }, 'literal')
-      const ready = (batch ??= await loadBatch(spec, graph))
+      const ready = (batch ??= await loadImageBatch(spec, graph.nodes[graph.input].shape, 'the init study'))
       return (scheme) => initEpsilon(runtime, graph, ready, [initialiseParameters(graph, spec.initSeed, scheme), initialiseParameters(graph, spec.initSeed + 1, scheme)])
     },
   })
   return { values, computed, cached, backend: runtime.reason }
 }
 
-async function loadBatch(spec: InitStudySpec, graph: Graph): Promise<{ data: Float32Array; shape: ImageBatchShape }> {
-  const inputShape = graph.nodes[graph.input].shape
-  if (inputShape.length !== 4) throw new EpsinasError('BAD_ARGUMENT', `the init study needs an image network (input [${inputShape.join(', ')}])`)
-  const shape = inputShape as unknown as ImageBatchShape
-  const minibatch = await minibatchSource(spec.input, spec.dataset).load(shape, spec.inputSeed)
-  return { data: minibatch.data, shape }
-}

@@ -21,7 +21,7 @@ import { processIdentity } from '../../jobs/process-identity.ts'
 import { getProxy } from '../../proxies/registry.ts'
 import { openProxyScoreStore, type ProxyScoreKey } from '../../store/proxy-scores.ts'
 import type { ScoreStore } from '../../store/index.ts'
-import { PROXY_REVISION } from '../proxies.ts'
+import { proxyScoreKey } from '../proxies.ts'
 import { cacheArchs } from '../scoring.ts'
 import { checkScoreParameters, checkWeightPair, scoreKeyShape } from '../score-parameters.ts'
 import type { ProgressHub } from './progress-hub.ts'
@@ -96,17 +96,7 @@ export class GpuJobs {
     const { classes, imageSize } = scoreKeyShape(request.space, request.dataset)
     const { space, dataset, inputSeed, batchSize, weights } = request
     const configId = store.configId({ space, dataset, classes, imageSize, input, inputSeed, batchSize, weights, engine: engineKey({ engine: 'full', backend }) })
-    const proxyKey = (proxy: string): ProxyScoreKey => ({
-      proxy,
-      initSeed,
-      input,
-      inputSeed: request.inputSeed,
-      batchSize: request.batchSize,
-      // As `epsinas proxies` keys them: the closed forms read the graph only, no backend in their key.
-      engine: getProxy(proxy).needs.forward ? `full/${backend}@proxies.${PROXY_REVISION}` : `ir@proxies.${PROXY_REVISION}`,
-      space: request.space,
-      dataset: request.dataset,
-    })
+    const proxyKey = (proxy: string): ProxyScoreKey => proxyScoreKey({ ...request, initSeed }, getProxy(proxy), backend, input)
     const cacheNames = cacheArchs(request.space, archs)
     const proxyStore = gpuJob.proxies.length > 0 ? openProxyScoreStore(store.path) : null
     let done = 0
