@@ -4,7 +4,7 @@
  * (batch 256, grey, this thread's default kernels); ms per arch after two warm-up archs, plus the
  * op kinds of the prepared graph per arch.
  *
- *   npx tsx bench/arch-split.ts [--space nbnlp] [--archs 10]
+ *   npx tsx bench/arch-split.ts [--space nbnlp] [--archs 10] [--form pruned|literal]
  */
 import { parseArgs } from 'node:util'
 import { runGraphTs } from '../src/main/core/backends/ts/interpreter.ts'
@@ -14,12 +14,15 @@ import { eliminateCommonSubexpressions } from '../src/main/core/passes/cse.ts'
 import { buildNetwork } from '../src/main/core/scoring/index.ts'
 import { getSpace } from '../src/main/core/spaces/registry.ts'
 import { loadMinibatch } from '../src/main/jobs/score-task.ts'
+import type { NetworkForm } from '../src/main/core/scoring/index.ts'
 import type { SpaceId } from '../src/shared/types.ts'
 
 const { values } = parseArgs({
   options: {
     space: { type: 'string', default: 'nbnlp' },
     archs: { type: 'string', default: '10' },
+    // literal: the network bench/throughput.ts times against full width; pruned: the one score jobs run
+    form: { type: 'string', default: 'pruned' },
   },
 })
 const space = values.space as SpaceId
@@ -35,7 +38,7 @@ const totals = { build: 0, collapse: 0, cse: 0, run: 0 }
 const kinds = new Map<string, number>()
 definition.sample(count + 2, 2026).forEach((arch, index) => {
   const t0 = performance.now()
-  const network = buildNetwork(arch, { space, dataset, batchSize: 256 }, 'pruned')
+  const network = buildNetwork(arch, { space, dataset, batchSize: 256 }, values.form as NetworkForm)
   const t1 = performance.now()
   const collapsed = collapseGraph(network, { inputPartition })
   const t2 = performance.now()

@@ -4,7 +4,7 @@
  * space's default pair, batch 256, grey), printed as self time per function. WebAssembly functions
  * show as wasm-function[i]: i is the i-th func of src/main/core/backends/wasm/kernels.wat.
  *
- *   npx tsx bench/profile-collapsed.ts [--archs 200] [--space nb201] [--top 16]
+ *   npx tsx bench/profile-collapsed.ts [--archs 200] [--space nb201] [--form pruned|literal] [--top 16]
  *   EPSINAS_KERNELS=ts npx tsx bench/profile-collapsed.ts     # the TS reference kernels
  */
 import { Session, type Profiler } from 'node:inspector'
@@ -15,12 +15,15 @@ import { kernelChoice } from '../src/main/core/backends/wasm/heap.ts'
 import { buildNetwork, prepareNetwork, scorePrepared } from '../src/main/core/scoring/index.ts'
 import { getSpace } from '../src/main/core/spaces/registry.ts'
 import { loadMinibatch } from '../src/main/jobs/score-task.ts'
+import type { NetworkForm } from '../src/main/core/scoring/index.ts'
 import type { SpaceId } from '../src/shared/types.ts'
 
 const { values } = parseArgs({
   options: {
     archs: { type: 'string', default: '200' },
     space: { type: 'string', default: 'nb201' },
+    // literal: the network bench/throughput.ts times against full width; pruned: the one score jobs run
+    form: { type: 'string', default: 'pruned' },
     top: { type: 'string', default: '16' },
   },
 })
@@ -32,7 +35,7 @@ const archs = definition.sample(Number(values.archs), 2026)
 const pool = new BufferPool()
 const scoreAll = (list: readonly string[]): void => {
   for (const arch of list) {
-    const prepared = prepareNetwork(buildNetwork(arch, { space, dataset, batchSize: 256 }, 'pruned'), minibatch, 'collapsed')
+    const prepared = prepareNetwork(buildNetwork(arch, { space, dataset, batchSize: 256 }, values.form as NetworkForm), minibatch, 'collapsed')
     scorePrepared(prepared, definition.defaultWeights, (graph, input, weight) => runGraphTs(graph, input, weight, pool))
   }
 }

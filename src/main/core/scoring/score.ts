@@ -29,9 +29,24 @@ export function prepareNetwork(network: Graph, minibatch: Minibatch, engine: Eng
   const outputNode = graph.nodes[graph.output]
   return {
     graph,
-    input: collapseInput(minibatch.data, minibatch.shape, inputPartition),
+    input: collapsedInputOf(minibatch, inputPartition),
     fullOutput: (output) => expandOutput(output, outputNode.shape, outputNode.channelMultiplicity),
   }
+}
+
+/**
+ * The collapsed input of a minibatch, made once per minibatch and partition: every arch of a job reads
+ * the same one (1 MB for NB201's batch of 256), and a fresh copy per arch was garbage the collector then
+ * had to find. Shared as the full engine shares minibatch.data: engines never write their input.
+ */
+const collapsedInputs = new WeakMap<Float32Array, Map<string, Float32Array>>()
+function collapsedInputOf(minibatch: Minibatch, partition: readonly number[]): Float32Array {
+  let byPartition = collapsedInputs.get(minibatch.data)
+  if (!byPartition) collapsedInputs.set(minibatch.data, (byPartition = new Map()))
+  const key = `${minibatch.shape.join('x')}/${partition.join(',')}`
+  let input = byPartition.get(key)
+  if (!input) byPartition.set(key, (input = collapseInput(minibatch.data, minibatch.shape, partition)))
+  return input
 }
 
 /** Epsilon of a prepared network: one forward pass per weight of the pair, then the metric. */

@@ -58,6 +58,10 @@ const SHAPES: readonly (readonly [number, number, number, number])[] = [
   [3, 2, 3, 2],
   [1, 1, 2, 2],
   [2, 1, 4, 9],
+  // small even widths and heights (pairs only, first and last rows close together)
+  [2, 1, 3, 4],
+  [2, 1, 4, 6],
+  [1, 1, 5, 10],
 ]
 const WEIGHTS = [Math.fround(1e-7), 1, Math.fround(0.3)]
 

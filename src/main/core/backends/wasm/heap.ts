@@ -14,7 +14,8 @@ export interface KernelExports {
   relu(src: number, dst: number, n: number): void
   zero(src: number, dst: number, n: number): void
   add(a: number, b: number, dst: number, n: number): void
-  scale(src: number, dst: number, n: number, scale: number): void
+  /** Returns `sum` plus, when withSum is 1, every value stored (float64, in order): BatchNorm's in-order sum. */
+  scale(src: number, dst: number, n: number, scale: number, sum: number, withSum: number): number
   sum(start: number, src: number, n: number): number
   exponentRange(src: number, n: number): number
   sumExact(start: number, src: number, n: number): number
@@ -23,7 +24,8 @@ export interface KernelExports {
   maxpool(src: number, dst: number, planes: number, inH: number, inW: number, outH: number, outW: number, kernel: number, stride: number, pad: number): void
   planeMeans(src: number, dst: number, planes: number, plane: number): void
   normalize(src: number, dst: number, n: number, mean: number, scale: number): void
-  conv(src: number, dst: number, n: number, c: number, inH: number, inW: number, outH: number, outW: number, kernel: number, stride: number, pad: number, scales: number, dstStride: number, acc: number, rows: number): void
+  /** Returns the in-order float64 sum of every value stored (BatchNorm's sum of a one-channel output). */
+  conv(src: number, dst: number, n: number, c: number, inH: number, inW: number, outH: number, outW: number, kernel: number, stride: number, pad: number, scales: number, dstStride: number, acc: number, rows: number): number
   rowSums(src: number, n: number, f: number, scales: number, dst: number): void
   avgpool(src: number, dst: number, planes: number, inH: number, inW: number, outH: number, outW: number, kernel: number, stride: number, pad: number, divisors: number, acc: number, rows: number): void
 }

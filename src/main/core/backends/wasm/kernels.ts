@@ -93,6 +93,41 @@ function createWasmKernels(heap: WasmHeap): KernelSet {
     return sums
   }
 
+  /**
+   * BatchNorm's first sum, fused into the pass that produced its input: a conv with one stored output
+   * channel writes its output in storage order, and adds every stored value (as float64, +0 first) to a
+   * running sum as it stores it, the same additions in the same order as kernels.ts batchnorm's sum of
+   * a one-channel tensor. Keyed by the Tensor the conv returned (made once per node and pass, never
+   * written after), so a recycled buffer can never carry another tensor's sum.
+   */
+  const inOrderSums = new WeakMap<Tensor, number>()
+
+  /**
+   * Tensors known to hold nothing but +-0 (deep cells of the archs without a parameter-free path
+   * underflow to exact zeros at a tiny weight: a fifth of NB201's BatchNorm inputs at [1e-7, 1]).
+   * Known from BatchNorm's check of its input, then carried by the ops that keep it: every window sum
+   * of +-0 is +-0, so a conv's or average pool's output is 0 + scale * s = +0 (divided by a positive
+   * count: +0), and the conv's in-order sum of it is +0, with no window sums computed; BatchNorm
+   * (mean +0, sum of squares +0), ReLU, add and x * 0 of +-0 give +-0 (their passes still run: the
+   * signs are theirs). Keyed by Tensor, as inOrderSums.
+   *
+   * Of those, `positiveZeros` hold only +0 (every conv or pool output above): then BatchNorm at a
+   * positive scale ((+0 - +0) * scale), ReLU, x * 0, a 1x1 conv at a positive scale and an add of such
+   * tensors give +0 again, and their output is filled with +0 instead of computed.
+   */
+  const allZeros = new WeakSet<Tensor>()
+  const positiveZeros = new WeakSet<Tensor>()
+  const zeroIf = (known: boolean, result: Tensor, positive = false): Tensor => {
+    if (known) allZeros.add(result)
+    if (known && positive) positiveZeros.add(result)
+    return result
+  }
+  /** An output of only +0, filled rather than computed (see positiveZeros). */
+  const positiveZeroTensor = (shape: readonly number[], out: FloatArray): Tensor => {
+    out.fill(0)
+    return zeroIf(true, { shape, data: out }, true)
+  }
+
   return {
     multilinear(xs, multiplicities, weight, outFeatures, alloc) {
       // recurrent.ts multilinear: fround(fround(lin(x_0)) + w), then + fround(lin(x_t)) for each further input.
@@ -118,16 +153,26 @@ function createWasmKernels(heap: WasmHeap): KernelSet {
       const dst = at(out)
       const fallback = (): Tensor => ts.conv2d(x, multiplicity, weight, outShape, kernel, stride, pad, into(out))
       if (src === null || dst === null) return fallback()
+      const zeros = allZeros.has(x) && multiplicity.every((m) => Number.isFinite(weight * m))
+      let positive = zeros
+      let sum = 0
       if (c === 1 && kernel === 1 && stride === 1 && pad === 0) {
-        // The TS kernel's one-channel 1x1 fast path: (w * m) * x, no sum.
+        // The TS kernel's one-channel 1x1 fast path: (w * m) * x, no sum. Of +-0, +-0 (their sum +0);
+        // of +0 at a positive scale, +0.
         const scale = weight * multiplicity[0]
-        if (outC === 1) k.scale(src, dst, n * plane, scale)
-        else for (let i = 0; i < n; i++) k.scale(src + i * plane * 4, dst + i * outC * plane * 4, plane, scale)
+        positive = zeros && positiveZeros.has(x) && scale > 0
+        if (positive) out.fill(0)
+        else if (outC === 1) sum = k.scale(src, dst, n * plane, scale, 0, zeros ? 0 : 1)
+        else for (let i = 0; i < n; i++) sum = k.scale(src + i * plane * 4, dst + i * outC * plane * 4, plane, scale, 0, 0)
+      } else if (zeros) {
+        // acc = +0, plus scale * (window sums of +-0) = +0 for every output: no sums to compute.
+        out.fill(0)
+        sum = 0
       } else {
         const done = withScratch([c, plane, h * w], ([scales, acc, rows]) => {
           const s = heap.f64(scales, c)
           for (let ch = 0; ch < c; ch++) s[ch] = weight * multiplicity[ch]
-          k.conv(src, dst, n, c, h, w, oh, ow, kernel, stride, pad, scales, outC * plane, acc, rows)
+          sum = k.conv(src, dst, n, c, h, w, oh, ow, kernel, stride, pad, scales, outC * plane, acc, rows)
           return true
         })
         if (done === null) return fallback()
@@ -139,7 +184,10 @@ function createWasmKernels(heap: WasmHeap): KernelSet {
           for (let o = 1; o < outC; o++) out.copyWithin(first + o * plane, first, first + plane)
         }
       }
-      return { shape: outShape, data: out }
+      const result = { shape: outShape, data: out }
+      // One output channel: the kernel's sum is the in-order sum of the whole tensor.
+      if (outC === 1) inOrderSums.set(result, sum)
+      return zeroIf(zeros, result, positive)
     },
 
     batchnorm(x, weight, eps, alloc) {
@@ -150,32 +198,51 @@ function createWasmKernels(heap: WasmHeap): KernelSet {
       const src = at(x.data)
       const dst = at(out)
       if (src === null || dst === null) return ts.batchnorm(x, weight, eps, into(out))
+      // Only +0: mean +0, sum of squares +0, every output (+0 - +0) * scale = +0 at a positive scale.
+      const zeroScale = weight / Math.sqrt(0 / count + eps)
+      if (positiveZeros.has(x) && zeroScale > 0 && Number.isFinite(zeroScale)) return positiveZeroTensor(x.shape, out)
       // A channel's values, image by image: one contiguous run when there is one channel.
       const runs = c === 1 ? 1 : n
       const runLength = c === 1 ? count : plane
+      // The producer summed a one-channel input in order as it stored it (inOrderSums): no sum here.
+      const fusedSum = c === 1 ? inOrderSums.get(x) : undefined
+      const knownZeros = allZeros.has(x)
+      let everyChannelZero = true
       for (let ch = 0; ch < c; ch++) {
         const runAt = (i: number): number => src + (i * c + ch) * plane * 4
-        let largest = 0
-        let smallest = 255
-        for (let i = 0; i < runs; i++) {
-          const range = k.exponentRange(runAt(i), runLength)
-          largest = Math.max(largest, range >> 8)
-          smallest = Math.min(smallest, range & 255)
-        }
-        // In-order float64 sum, or the same bits from four lanes where every partial sum is exact.
-        const sumRun = exactSumPossible(largest, smallest, count) ? k.sumExact : k.sum
         let sum = 0
-        for (let i = 0; i < runs; i++) sum = sumRun(sum, runAt(i), runLength)
+        let allZero: boolean
+        if (knownZeros) {
+          // The in-order sum of +-0 from +0 is +0.
+          allZero = true
+        } else if (fusedSum !== undefined) {
+          sum = fusedSum
+          // Only a sum of zero can come from a plane of zeros: the exponent scan just then.
+          allZero = sum === 0 && k.exponentRange(src, count) === 255
+        } else {
+          let largest = 0
+          let smallest = 255
+          for (let i = 0; i < runs; i++) {
+            const range = k.exponentRange(runAt(i), runLength)
+            largest = Math.max(largest, range >> 8)
+            smallest = Math.min(smallest, range & 255)
+          }
+          // In-order float64 sum, or the same bits from four lanes where every partial sum is exact.
+          const sumRun = exactSumPossible(largest, smallest, count) ? k.sumExact : k.sum
+          for (let i = 0; i < runs; i++) sum = sumRun(sum, runAt(i), runLength)
+          allZero = smallest === 255 && largest === 0
+        }
         const mean = sum / count
         let squares = 0
         // Every value +-0 (deep cells at a tiny weight underflow to exact zeros): the sum is +0, the
         // mean +0, each (x - mean)^2 is +0, so the in-order sum of squares is +0 without the loop.
-        const allZero = smallest === 255 && largest === 0
         if (!allZero) for (let i = 0; i < runs; i++) squares = k.squares(squares, runAt(i), runLength, mean)
         const scale = weight / Math.sqrt(squares / count + eps)
         for (let i = 0; i < runs; i++) k.normalize(runAt(i), dst + (runAt(i) - src), runLength, mean, scale)
+        everyChannelZero &&= allZero && Number.isFinite(scale)
       }
-      return { shape: x.shape, data: out }
+      // (+-0 - +0) * scale is +-0 for a finite scale.
+      return zeroIf(everyChannelZero, { shape: x.shape, data: out })
     },
 
     relu(x, alloc) {
@@ -183,8 +250,9 @@ function createWasmKernels(heap: WasmHeap): KernelSet {
       const src = at(x.data)
       const dst = at(out)
       if (src === null || dst === null) return ts.relu(x, into(out))
+      if (positiveZeros.has(x)) return positiveZeroTensor(x.shape, out)
       k.relu(src, dst, out.length)
-      return { shape: x.shape, data: out }
+      return zeroIf(allZeros.has(x), { shape: x.shape, data: out })
     },
 
     zero(x, alloc) {
@@ -192,8 +260,9 @@ function createWasmKernels(heap: WasmHeap): KernelSet {
       const src = at(x.data)
       const dst = at(out)
       if (src === null || dst === null) return ts.zero(x, into(out))
+      if (positiveZeros.has(x)) return positiveZeroTensor(x.shape, out)
       k.zero(src, dst, out.length)
-      return { shape: x.shape, data: out }
+      return zeroIf(allZeros.has(x), { shape: x.shape, data: out })
     },
 
     add(xs, alloc) {
@@ -201,11 +270,12 @@ function createWasmKernels(heap: WasmHeap): KernelSet {
       const dst = at(out)
       const srcs = xs.map((x) => at(x.data))
       if (dst === null || xs.length < 2 || srcs.some((s) => s === null)) return ts.add(xs, into(out))
+      if (xs.every((x) => positiveZeros.has(x))) return positiveZeroTensor(xs[0].shape, out)
       const [a, b, ...rest] = srcs as number[]
       // Left fold, a float32 addition per step: the TS kernel's rounding after every addition.
       k.add(a, b, dst, out.length)
       for (const s of rest) k.add(dst, s, dst, out.length)
-      return { shape: xs[0].shape, data: out }
+      return zeroIf(xs.every((x) => allZeros.has(x)), { shape: xs[0].shape, data: out })
     },
 
     avgpool(x, outShape, kernel, stride, pad, countIncludePad, alloc) {
@@ -217,6 +287,8 @@ function createWasmKernels(heap: WasmHeap): KernelSet {
       const dst = at(out)
       const fallback = (): Tensor => ts.avgpool(x, outShape, kernel, stride, pad, countIncludePad, into(out))
       if (src === null || dst === null) return fallback()
+      // (+0 + 1 * window sum of +-0) / count = +0: every window holds an input (pad < kernel), count > 0.
+      if (allZeros.has(x) && pad < kernel) return positiveZeroTensor(outShape, out)
       const done = withScratch([plane, plane, h * w], ([divisors, acc, rows]) => {
         const d = heap.f64(divisors, plane)
         if (countIncludePad) d.fill(kernel * kernel)

@@ -69,20 +69,29 @@
       (br $next))))
 
   ;; dst[k] = f32(scale * f64(src[k])): the 1x1 conv of one stored channel (kernels.ts fast path).
-  (func (export "scale") (param $src i32) (param $dst i32) (param $n i32) (param $scale f64)
-    (local $i i32) (local $end i32) (local $s v128)
+  ;; Returns $sum plus (with $withSum) every value stored, as float64, in order (see $window3x3).
+  (func (export "scale") (param $src i32) (param $dst i32) (param $n i32) (param $scale f64) (param $sum f64) (param $withSum i32) (result f64)
+    (local $i i32) (local $end i32) (local $s v128) (local $v v128) (local $f f32)
     (local.set $s (f64x2.splat (local.get $scale)))
     (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 2)))
     (block $done (loop $next
       (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-      (v128.store64_lane align=4 0 (i32.add (local.get $dst) (local.get $i))
-        (f32x4.demote_f64x2_zero (f64x2.mul (local.get $s)
-          (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (i32.add (local.get $src) (local.get $i)))))))
+      (local.set $v (f32x4.demote_f64x2_zero (f64x2.mul (local.get $s)
+        (f64x2.promote_low_f32x4 (v128.load64_zero align=4 (i32.add (local.get $src) (local.get $i)))))))
+      (v128.store64_lane align=4 0 (i32.add (local.get $dst) (local.get $i)) (local.get $v))
+      (if (local.get $withSum)
+        (then
+          (local.set $v (f64x2.promote_low_f32x4 (local.get $v)))
+          (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $v))))
+          (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 1 (local.get $v))))))
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
       (br $next)))
     (if (i32.and (local.get $n) (i32.const 1))
-      (then (f32.store (i32.add (local.get $dst) (local.get $i))
-        (f32.demote_f64 (f64.mul (local.get $scale) (f64.promote_f32 (f32.load (i32.add (local.get $src) (local.get $i))))))))))
+      (then
+        (local.set $f (f32.demote_f64 (f64.mul (local.get $scale) (f64.promote_f32 (f32.load (i32.add (local.get $src) (local.get $i)))))))
+        (f32.store (i32.add (local.get $dst) (local.get $i)) (local.get $f))
+        (if (local.get $withSum) (then (local.set $sum (f64.add (local.get $sum) (f64.promote_f32 (local.get $f))))))))
+    (local.get $sum))
 
   ;; start + src[0] + src[1] + ... + src[n-1], left to right in float64 (a BatchNorm sum, in order).
   (func (export "sum") (param $start f64) (param $src i32) (param $n i32) (result f64)
@@ -353,8 +362,12 @@
   ;; With $dst other than -1, the pass that would add into a zeroed acc and the pass that stores it
   ;; are fused: dst[p] = f32(0 + scale * s), or f32((0 + scale * s) / divisors[p]) with $divisors
   ;; other than -1 (the same operations as acc.fill(0), acc += scale * s, then the store).
+  ;; Returns $sum, plus (with $withSum, in the fused store only) every value stored, as float64, in
+  ;; storage order: BatchNorm's in-order sum of the plane, one addition per value as kernels.ts
+  ;; batchnorm does it, riding along the store instead of a pass of its own.
   (func $window3x3 (param $src i32) (param $h i32) (param $w i32) (param $scale f64) (param $acc i32) (param $rows i32)
-        (param $dst i32) (param $divisors i32)
+        (param $dst i32) (param $divisors i32) (param $sum f64) (param $withSum i32) (result f64)
+    (local $stored v128) (local $f f32)
     (local $y i32) (local $x i32) (local $in i32) (local $r i32) (local $wb i32) (local $up i32) (local $down i32)
     (local $s v128) (local $t f64) (local $sc v128) (local $last i32) (local $p i32)
     ;; moving pointers of the pair loops (addresses by offset immediates, no index arithmetic)
@@ -429,8 +442,19 @@
           (else
             (local.set $s (f64x2.add (v128.const f64x2 0 0) (f64x2.mul (local.get $sc) (local.get $s))))
             (if (i32.ne (local.get $divisors) (i32.const -1))
-              (then (local.set $s (f64x2.div (local.get $s) (v128.load align=8 (local.get $pdiv))))))
-            (v128.store64_lane align=4 0 (local.get $pd) (f32x4.demote_f64x2_zero (local.get $s)))))
+              (then
+                ;; an average pool: divided, stored, no sum (the pool's path as before the sums)
+                (v128.store64_lane align=4 0 (local.get $pd)
+                  (f32x4.demote_f64x2_zero (f64x2.div (local.get $s) (v128.load align=8 (local.get $pdiv))))))
+              (else
+                (local.set $stored (f32x4.demote_f64x2_zero (local.get $s)))
+                (v128.store64_lane align=4 0 (local.get $pd) (local.get $stored))
+                (if (local.get $withSum)
+                  (then
+                    ;; the two stored values in storage order: x, then x + 1
+                    (local.set $s (f64x2.promote_low_f32x4 (local.get $stored)))
+                    (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $s))))
+                    (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 1 (local.get $s))))))))))
         (local.set $pr (i32.add (local.get $pr) (i32.const 16)))
         (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
         (local.set $pd (i32.add (local.get $pd) (i32.const 8)))
@@ -452,11 +476,14 @@
             (local.set $p (i32.add (i32.mul (local.get $y) (local.get $w)) (local.get $x)))
             (if (i32.ne (local.get $divisors) (i32.const -1))
               (then (local.set $t (f64.div (local.get $t) (f64.load (i32.add (local.get $divisors) (i32.shl (local.get $p) (i32.const 3))))))))
-            (f32.store (i32.add (local.get $dst) (i32.shl (local.get $p) (i32.const 2))) (f32.demote_f64 (local.get $t)))))
+            (local.set $f (f32.demote_f64 (local.get $t)))
+            (f32.store (i32.add (local.get $dst) (i32.shl (local.get $p) (i32.const 2))) (local.get $f))
+            (if (local.get $withSum) (then (local.set $sum (f64.add (local.get $sum) (f64.promote_f32 (local.get $f))))))))
         (local.set $x (i32.add (local.get $x) (i32.const 1)))
         (br $one)))
       (local.set $y (i32.add (local.get $y) (i32.const 1)))
-      (br $col))))
+      (br $col)))
+    (local.get $sum))
 
   ;; acc[0 .. n) = +0
   (func $clear (param $acc i32) (param $n i32)
@@ -552,11 +579,14 @@
       (br $row))))
 
   ;; Any square window: per output, s = 0, plus every in-bounds tap row by row, then acc += scale * s
-  ;; (window.ts accumulateGeneric, same order). Scalar: strided taps gain little from lanes.
+  ;; (window.ts accumulateGeneric, same order). Two adjacent outputs whose windows are both in bounds
+  ;; (a strided conv's or pool's interior) run in f64x2 lanes, each lane its own chain in that order;
+  ;; the rest one by one.
   (func $windowGeneric (param $src i32) (param $inH i32) (param $inW i32) (param $outH i32) (param $outW i32)
         (param $kernel i32) (param $stride i32) (param $pad i32) (param $scale f64) (param $acc i32)
     (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $y i32) (local $x i32) (local $s f64) (local $a i32)
-    (local $p i32) (local $q i32) (local $end i32)
+    (local $p i32) (local $q i32) (local $end i32) (local $sv v128) (local $strideBytes i32)
+    (local.set $strideBytes (i32.shl (local.get $stride) (i32.const 2)))
     (block $rowsDone (loop $row
       (br_if $rowsDone (i32.ge_s (local.get $oy) (local.get $outH)))
       (local.set $ox (i32.const 0))
@@ -565,6 +595,33 @@
         (local.set $s (f64.const 0))
         (local.set $y (i32.sub (i32.mul (local.get $oy) (local.get $stride)) (local.get $pad)))
         (local.set $x (i32.sub (i32.mul (local.get $ox) (local.get $stride)) (local.get $pad)))
+        (if (i32.and
+              (i32.and (i32.lt_s (i32.add (local.get $ox) (i32.const 1)) (local.get $outW))
+                       (i32.and (i32.ge_s (local.get $y) (i32.const 0)) (i32.le_s (i32.add (local.get $y) (local.get $kernel)) (local.get $inH))))
+              (i32.and (i32.ge_s (local.get $x) (i32.const 0))
+                       (i32.le_s (i32.add (i32.add (local.get $x) (local.get $stride)) (local.get $kernel)) (local.get $inW))))
+          (then
+            ;; outputs ox and ox+1: lane 0 reads the taps at x + kx, lane 1 at x + stride + kx
+            (local.set $sv (v128.const f64x2 0 0))
+            (local.set $p (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $y) (local.get $inW)) (local.get $x)) (i32.const 2))))
+            (local.set $ky (i32.const 0))
+            (block $pairRowsDone (loop $pairRow
+              (br_if $pairRowsDone (i32.ge_s (local.get $ky) (local.get $kernel)))
+              (local.set $q (local.get $p))
+              (local.set $end (i32.add (local.get $p) (i32.shl (local.get $kernel) (i32.const 2))))
+              (block $pairTapsDone (loop $pairTap
+                (br_if $pairTapsDone (i32.ge_u (local.get $q) (local.get $end)))
+                (local.set $sv (f64x2.add (local.get $sv) (f64x2.promote_low_f32x4
+                  (v128.load32_lane align=4 1 (i32.add (local.get $q) (local.get $strideBytes)) (v128.load32_zero align=4 (local.get $q))))))
+                (local.set $q (i32.add (local.get $q) (i32.const 4)))
+                (br $pairTap)))
+              (local.set $p (i32.add (local.get $p) (i32.shl (local.get $inW) (i32.const 2))))
+              (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+              (br $pairRow)))
+            (local.set $a (i32.add (local.get $acc) (i32.shl (i32.add (i32.mul (local.get $oy) (local.get $outW)) (local.get $ox)) (i32.const 3))))
+            (v128.store align=8 (local.get $a) (f64x2.add (v128.load align=8 (local.get $a)) (f64x2.mul (f64x2.splat (local.get $scale)) (local.get $sv))))
+            (local.set $ox (i32.add (local.get $ox) (i32.const 2)))
+            (br $col)))
         ;; $ky counts the rows done: the in-bounds path leaves it at $kernel, so the checked loop below runs only otherwise
         (local.set $ky (i32.const 0))
         (if (i32.and
@@ -620,7 +677,8 @@
         (param $kernel i32) (param $stride i32) (param $pad i32) (param $scale f64) (param $acc i32) (param $rows i32)
     (if (call $isSame3x3 (local.get $inH) (local.get $inW) (local.get $outH) (local.get $outW) (local.get $kernel) (local.get $stride) (local.get $pad))
       (then
-        (call $window3x3 (local.get $src) (local.get $inH) (local.get $inW) (local.get $scale) (local.get $acc) (local.get $rows) (i32.const -1) (i32.const -1))
+        (drop (call $window3x3 (local.get $src) (local.get $inH) (local.get $inW) (local.get $scale) (local.get $acc) (local.get $rows) (i32.const -1) (i32.const -1)
+          (f64.const 0) (i32.const 0)))
         (return)))
     (if (i32.and (i32.eq (local.get $kernel) (i32.const 1)) (i32.eqz (local.get $pad)))
       (then
@@ -632,10 +690,12 @@
   ;; Conv of n images of c stored channels (inH x inW) into ONE output channel per image (outH x outW,
   ;; at dst + i * dstStride floats): acc = 0, acc += scales[ch] * window sums for every ch in order,
   ;; then dst = f32(acc) (kernels.ts conv2d). $scales: c f64; $acc: outH*outW f64; $rows: inH*inW f64.
+  ;; Returns the float64 sum of every value stored, image by image, in storage order (+0 first): with
+  ;; one output channel ($dstStride = outH*outW) that is BatchNorm's in-order sum of the output.
   (func (export "conv") (param $src i32) (param $dst i32) (param $n i32) (param $c i32) (param $inH i32) (param $inW i32)
         (param $outH i32) (param $outW i32) (param $kernel i32) (param $stride i32) (param $pad i32)
-        (param $scales i32) (param $dstStride i32) (param $acc i32) (param $rows i32)
-    (local $i i32) (local $ch i32) (local $inPlane i32) (local $outPlane i32)
+        (param $scales i32) (param $dstStride i32) (param $acc i32) (param $rows i32) (result f64)
+    (local $i i32) (local $ch i32) (local $inPlane i32) (local $outPlane i32) (local $sum f64)
     (local.set $inPlane (i32.mul (local.get $inH) (local.get $inW)))
     (local.set $outPlane (i32.mul (local.get $outH) (local.get $outW)))
     (if (i32.and (i32.eq (local.get $c) (i32.const 1))
@@ -644,12 +704,13 @@
         ;; one stored channel: window sums straight to the output (fused store)
         (block $done (loop $next
           (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-          (call $window3x3 (i32.add (local.get $src) (i32.shl (i32.mul (local.get $i) (local.get $inPlane)) (i32.const 2)))
+          (local.set $sum (call $window3x3 (i32.add (local.get $src) (i32.shl (i32.mul (local.get $i) (local.get $inPlane)) (i32.const 2)))
             (local.get $inH) (local.get $inW) (f64.load (local.get $scales)) (local.get $acc) (local.get $rows)
-            (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $i) (local.get $dstStride)) (i32.const 2))) (i32.const -1))
+            (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $i) (local.get $dstStride)) (i32.const 2))) (i32.const -1)
+            (local.get $sum) (i32.const 1)))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $next)))
-        (return)))
+        (return (local.get $sum))))
     (block $imagesDone (loop $image
       (br_if $imagesDone (i32.ge_u (local.get $i) (local.get $n)))
       (call $clear (local.get $acc) (local.get $outPlane))
@@ -663,10 +724,12 @@
           (local.get $acc) (local.get $rows))
         (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
         (br $channel)))
-      (call $storeDivided (local.get $acc) (i32.const -1)
-        (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $i) (local.get $dstStride)) (i32.const 2))) (local.get $outPlane))
+      (local.set $sum (call $storeDivided (local.get $acc) (i32.const -1)
+        (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $i) (local.get $dstStride)) (i32.const 2))) (local.get $outPlane)
+        (local.get $sum) (i32.const 1)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $image))))
+      (br $image)))
+    (local.get $sum))
 
   ;; Average pooling of `planes` planes: acc = 0 + 1 * window sums, dst = f32(acc / divisors)
   ;; (kernels.ts avgpool through dividedWindowSums). $divisors: outH*outW f64.
@@ -681,9 +744,10 @@
         ;; window sums straight to the output, divided (fused store)
         (block $done (loop $next
           (br_if $done (i32.ge_u (local.get $k) (local.get $planes)))
-          (call $window3x3 (i32.add (local.get $src) (i32.shl (i32.mul (local.get $k) (local.get $inPlane)) (i32.const 2)))
+          (drop (call $window3x3 (i32.add (local.get $src) (i32.shl (i32.mul (local.get $k) (local.get $inPlane)) (i32.const 2)))
             (local.get $inH) (local.get $inW) (f64.const 1) (local.get $acc) (local.get $rows)
-            (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $k) (local.get $outPlane)) (i32.const 2))) (local.get $divisors))
+            (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $k) (local.get $outPlane)) (i32.const 2))) (local.get $divisors)
+            (f64.const 0) (i32.const 0)))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br $next)))
         (return)))
@@ -693,21 +757,29 @@
       (call $accumulate (i32.add (local.get $src) (i32.shl (i32.mul (local.get $k) (local.get $inPlane)) (i32.const 2)))
         (local.get $inH) (local.get $inW) (local.get $outH) (local.get $outW) (local.get $kernel) (local.get $stride) (local.get $pad)
         (f64.const 1) (local.get $acc) (local.get $rows))
-      (call $storeDivided (local.get $acc) (local.get $divisors)
-        (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $k) (local.get $outPlane)) (i32.const 2))) (local.get $outPlane))
+      (drop (call $storeDivided (local.get $acc) (local.get $divisors)
+        (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $k) (local.get $outPlane)) (i32.const 2))) (local.get $outPlane)
+        (f64.const 0) (i32.const 0)))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $next))))
 
-  ;; dst[p] = f32(acc[p] / divisors[p]), or f32(acc[p]) when $divisors is -1.
-  (func $storeDivided (param $acc i32) (param $divisors i32) (param $dst i32) (param $n i32)
-    (local $p i32) (local $v v128) (local $t f64) (local $pairs i32)
+  ;; dst[p] = f32(acc[p] / divisors[p]), or f32(acc[p]) when $divisors is -1. Returns $sum plus (with
+  ;; $withSum) every value stored, as float64, in storage order (see $window3x3).
+  (func $storeDivided (param $acc i32) (param $divisors i32) (param $dst i32) (param $n i32) (param $sum f64) (param $withSum i32) (result f64)
+    (local $p i32) (local $v v128) (local $t f64) (local $pairs i32) (local $f f32)
     (local.set $pairs (i32.and (local.get $n) (i32.const -2)))
     (block $done (loop $next
       (br_if $done (i32.ge_u (local.get $p) (local.get $pairs)))
       (local.set $v (v128.load align=8 (i32.add (local.get $acc) (i32.shl (local.get $p) (i32.const 3)))))
       (if (i32.ne (local.get $divisors) (i32.const -1))
         (then (local.set $v (f64x2.div (local.get $v) (v128.load align=8 (i32.add (local.get $divisors) (i32.shl (local.get $p) (i32.const 3))))))))
-      (v128.store64_lane align=4 0 (i32.add (local.get $dst) (i32.shl (local.get $p) (i32.const 2))) (f32x4.demote_f64x2_zero (local.get $v)))
+      (local.set $v (f32x4.demote_f64x2_zero (local.get $v)))
+      (v128.store64_lane align=4 0 (i32.add (local.get $dst) (i32.shl (local.get $p) (i32.const 2))) (local.get $v))
+      (if (local.get $withSum)
+        (then
+          (local.set $v (f64x2.promote_low_f32x4 (local.get $v)))
+          (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $v))))
+          (local.set $sum (f64.add (local.get $sum) (f64x2.extract_lane 1 (local.get $v))))))
       (local.set $p (i32.add (local.get $p) (i32.const 2)))
       (br $next)))
     (if (i32.lt_u (local.get $p) (local.get $n))
@@ -715,4 +787,7 @@
         (local.set $t (f64.load (i32.add (local.get $acc) (i32.shl (local.get $p) (i32.const 3)))))
         (if (i32.ne (local.get $divisors) (i32.const -1))
           (then (local.set $t (f64.div (local.get $t) (f64.load (i32.add (local.get $divisors) (i32.shl (local.get $p) (i32.const 3))))))))
-        (f32.store (i32.add (local.get $dst) (i32.shl (local.get $p) (i32.const 2))) (f32.demote_f64 (local.get $t)))))))
+        (local.set $f (f32.demote_f64 (local.get $t)))
+        (f32.store (i32.add (local.get $dst) (i32.shl (local.get $p) (i32.const 2))) (local.get $f))
+        (if (local.get $withSum) (then (local.set $sum (f64.add (local.get $sum) (f64.promote_f32 (local.get $f))))))))
+    (local.get $sum)))
