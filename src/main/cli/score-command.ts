@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Command } from 'commander'
 import { checkInputInstalled } from '../data/index.ts'
-import { openStore } from '../store/index.ts'
+import { openStore, type ScoreStore } from '../store/index.ts'
 import { parseWeightPair } from '../services/score-parameters.ts'
 import { createJob } from '../jobs/job-runner.ts'
 import { failUnlessDone, runJobInForeground } from './run-job.ts'
@@ -84,6 +84,23 @@ export async function planScore(options: ScoreOptions): Promise<{ spec: JobSpec;
 }
 
 async function runScore(options: ScoreOptions): Promise<void> {
+  const { store, jobId } = await openScoreJob(options)
+  try {
+    const outcome = await runJobInForeground(store, jobId, { progress: options.progress })
+    // runJobInForeground wrote the --out file of the job.
+    if (!options.out) process.stderr.write(`use --out FILE.csv to export the scores (or epsinas jobs show ${jobId})\n`)
+    failUnlessDone(outcome)
+  } finally {
+    store.close()
+  }
+}
+
+/**
+ * Plans the job, opens the cache and creates the job there (or finds the shard's unfinished one).
+ * A function of its own so that the planned arch list is garbage once the job holds it: the run
+ * reads its archs back from the job and must not keep a second copy of every name for hours.
+ */
+async function openScoreJob(options: ScoreOptions): Promise<{ store: ScoreStore; jobId: string }> {
   // Everything the user typed is checked before the cache is opened or anything is computed.
   const whole = await planScore(options)
   const { spec, archs } = options.shard ? shardJob(whole.spec, whole.archs, options.shard) : whole
@@ -94,11 +111,9 @@ async function runScore(options: ScoreOptions): Promise<void> {
     const jobId = resumed ?? createJob(store, spec, archs)
     const part = spec.shard ? ` (shard ${spec.shard.index}/${spec.shard.count} of ${spec.shard.archs})` : ''
     process.stderr.write(`job ${jobId}: ${resumed ? 'resuming' : 'scoring'} ${archs.length} architectures${part} (cache ${store.path})\n`)
-    const outcome = await runJobInForeground(store, jobId, { progress: options.progress })
-    // runJobInForeground wrote the --out file of the job.
-    if (!options.out) process.stderr.write(`use --out FILE.csv to export the scores (or epsinas jobs show ${jobId})\n`)
-    failUnlessDone(outcome)
-  } finally {
+    return { store, jobId }
+  } catch (error) {
     store.close()
+    throw error
   }
 }

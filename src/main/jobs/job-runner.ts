@@ -63,7 +63,6 @@ export async function runJob(store: ScoreStore, id: string, context: JobRunConte
   if (status === 'running') throw new EpsinasError('BAD_ARGUMENT', `job ${id} is already running (process ${job.runnerPid})`)
   if (status === 'done' || status === 'cancelled') throw new EpsinasError('BAD_ARGUMENT', `job ${id} is ${status}; start a new one (cached scores are reused)`)
   const spec = parseJobSpec(id, job.spec)
-  const archs = store.jobs.archs(id)
   store.jobs.clearFailures(id)
   store.jobs.setState(id, 'running', { runnerPid: process.pid, runnerIdentity: processIdentity(process.pid) })
 
@@ -102,11 +101,12 @@ export async function runJob(store: ScoreStore, id: string, context: JobRunConte
   }, CHECK_INTERVAL_MS)
 
   try {
-    const summary = await scorePairs({ ...spec, archs }, { store, pool: context.pool, signal: stop.signal, onProgress })
+    // The job's archs are read here and not kept: scorePairs holds the one list the run needs.
+    const summary = await scorePairs({ ...spec, archs: store.jobs.archs(id) }, { store, pool: context.pool, signal: stop.signal, onProgress })
     // The counters below are final: no check may overwrite them with a stale progress.
     clearInterval(checks)
     store.jobs.recordFailures(id, summary.failed.map((f) => ({ weights: f.weights, arch: f.arch, code: f.error.code, message: f.error.message })))
-    const done = summary.pairs.reduce((sum, p) => sum + p.rows.length, 0) + summary.failed.length
+    const done = summary.pairs.reduce((sum, p) => sum + p.computed + p.shared + p.cached, 0) + summary.failed.length
     const nan = summary.pairs.reduce((sum, p) => sum + p.nan, 0)
     store.jobs.setProgress(id, { done, nan, failed: summary.failed.length })
     if (spec.kind === 'sweep' && !summary.cancelled) store.jobs.putSweepResults(id, await sweepRows(spec, summary))
@@ -143,6 +143,7 @@ async function sweepRows(spec: JobSpec, summary: ScorePairsSummary): Promise<Swe
       const known = pair.rows.filter((row) => accuracies.has(row.arch))
       stats = JSON.stringify(computeEpsilonStats(known.map((row) => row.epsilon), known.map((row) => accuracies.get(row.arch) as number)))
     }
-    return { exponents: spec.exponents?.[p] ?? [Math.log10(pair.weights[0]), Math.log10(pair.weights[1])], weights: pair.weights, configId: pair.configId, n: pair.rows.length, nan: pair.nan, failed, stats }
+    const n = pair.computed + pair.shared + pair.cached
+    return { exponents: spec.exponents?.[p] ?? [Math.log10(pair.weights[0]), Math.log10(pair.weights[1])], weights: pair.weights, configId: pair.configId, n, nan: pair.nan, failed, stats }
   })
 }

@@ -11,6 +11,9 @@ export interface ScorePool {
   close(): Promise<void>
 }
 
+/** How piscina 5 reports a worker's message for a task it no longer holds (dist/index.js, onMessage). */
+const STRAY_RESULT = 'Unexpected message from Worker'
+
 /** Default worker count: one per core (the kernels are single-threaded and CPU-bound). */
 export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism())
@@ -39,6 +42,10 @@ export function createScorePool(workers: number = defaultWorkerCount()): ScorePo
   // listener it would crash the process. Keep it and reject the tasks with it.
   let poolError: Error | null = null
   piscina.on('error', (error: unknown) => {
+    // A task aborted while it runs (a pause or cancel) terminates its worker; a result that worker
+    // had already posted still arrives, for a task piscina has forgotten (and rejected): harmless,
+    // and it must not fail every later task of the pool (an app reuses one pool for many jobs).
+    if (error instanceof Error && error.message.startsWith(STRAY_RESULT)) return
     poolError = error instanceof Error ? error : new Error(String(error))
   })
   return {

@@ -3,11 +3,12 @@ import { loadTfjs } from '../core/backends/tfjs/index.ts'
 import { checkEngineRequest, engineKey, normalizeArch, shareableCanonicalKey, type EngineChoice, type NetworkForm } from '../core/scoring/index.ts'
 import { inputCacheKey, minibatchBound } from '../data/index.ts'
 import { loadMinibatch, type ResolvedBaseConfig, type ScoreTask, type ScoreTaskResult } from '../jobs/score-task.ts'
+import { ScoreRowTable, type ScoreRow } from './score-rows.ts'
 import { createScorePool, type ScorePool } from '../jobs/worker-pool.ts'
 import type { ScoreStore, StoredScore } from '../store/index.ts'
 import { getSpace } from '../core/spaces/registry.ts'
 import { loadedUserSpace, refreshSpace } from '../user-spaces/load.ts'
-import type { BackendId, DatasetId, EngineId, InputSource, NanReason, SpaceId, WeightPair } from '../../shared/types.ts'
+import type { BackendId, DatasetId, EngineId, InputSource, SpaceId, WeightPair } from '../../shared/types.ts'
 import { EpsinasError, serializeError, type SerializedError } from '../../shared/errors.ts'
 import { checkScoreParameters, checkWeightPair, scoreKeyShape } from './score-parameters.ts'
 import { collapsedKernelsDescription } from '../core/backends/wasm/heap.ts'
@@ -27,19 +28,7 @@ export interface ScorePairsRequest {
   workers?: number
 }
 
-/** Where a score came from: computed now, read from the cache, or shared with an identical network computed now. */
-export type ScoreSource = 'computed' | 'cached' | 'shared'
-
-/** One row of the result, in request order. */
-export interface ScoreRow {
-  arch: string
-  epsilon: number | null
-  nanReason: NanReason | null
-  ms: number
-  source: ScoreSource
-  /** Arch whose computation gave this value when shared through the canonical form. */
-  canonical: string | null
-}
+export type { ScoreRow, ScoreSource } from './score-rows.ts'
 
 /** Progress of a run in (arch, pair) units; cached ones count at once. */
 export interface ScoreProgress {
@@ -81,10 +70,16 @@ export interface ScorePairsSummary {
   backendReason: string
   /** The request's archs, normalised, repeats dropped, in request order. */
   archs: string[]
+  /** Each pair's outcome; its `rows` are made from a compact table each time they are read. */
   pairs: PairOutcome[]
   failed: ScoreFailure[]
   cancelled: boolean
   wallMs: number
+  /**
+   * The most archs the run held per-arch bookkeeping for at once (found missing in the cache and
+   * not yet recorded): at most a window of archs plus the tasks in flight, whatever the job's size.
+   */
+  heldArchsPeak: number
 }
 
 /** Collaborators of a run. */
@@ -94,15 +89,38 @@ export interface ScoreRunContext {
   signal?: AbortSignal
   /** A pool to reuse; by default one is created for the run and closed after it. */
   pool?: ScorePool
+  /** Archs looked up, grouped and dispatched at a time (default SCORE_WINDOW_ARCHS; tests use small ones). */
+  windowArchs?: number
 }
 
-/** A group of archs that build the same network: scored once through `representative`. */
+/**
+ * Archs a run looks up in the cache, groups and hands to the workers at a time. The run's memory
+ * is then this window, the tasks in flight and its compact rows (score-rows.ts): flat as the job
+ * grows (docs/performance.md, "NB101 memory as the job grows"). Jobs up to this size are grouped
+ * and split into tasks exactly as when the whole job was one window.
+ */
+export const SCORE_WINDOW_ARCHS = 4096
+
+/**
+ * Tasks queued per worker besides the one it runs: enough that a worker never waits for the main
+ * thread to record a result, few enough that queued tasks (each with its archs' bookkeeping) do not
+ * grow with the job.
+ */
+const TASKS_AHEAD_PER_WORKER = 2
+
+/** A group of archs (indices into the run's archs) that build the same network: scored once through `representative`. */
 interface ScoreGroup {
-  representative: string
+  representative: number
   form: NetworkForm
-  members: string[]
+  /** Archs waiting for this group's result; emptied when it is recorded. */
+  members: number[]
   /** Pairs (indices into the request's pairs) some member still needs. */
   pairs: number[]
+  /** Whether the group is in a task already: a later member needing other pairs starts a group of its own. */
+  dispatched: boolean
+  /** Whether archs in later windows may join it (a shareable canonical key): it then keeps its result for them. */
+  shareable: boolean
+  result?: ScoreTaskResult
 }
 
 /**
@@ -111,6 +129,8 @@ interface ScoreGroup {
  * worker pool (one forward pass per distinct weight), and stores each finished task in one
  * transaction, so an interrupted run keeps everything it finished. A worker that dies is
  * replaced; the architecture that killed it is isolated, reported as failed, and the run goes on.
+ * The archs go through in windows (SCORE_WINDOW_ARCHS) with a bounded number of tasks in flight,
+ * so what the run holds per arch is its name and its compact rows.
  */
 export async function scorePairs(request: ScorePairsRequest, context: ScoreRunContext): Promise<ScorePairsSummary> {
   const started = performance.now()
@@ -119,6 +139,8 @@ export async function scorePairs(request: ScorePairsRequest, context: ScoreRunCo
   checkScoreParameters(request)
   if (request.pairs.length === 0) throw new EpsinasError('BAD_ARGUMENT', 'no weight pair to score')
   request.pairs.forEach(checkWeightPair)
+  const windowArchs = context.windowArchs ?? SCORE_WINDOW_ARCHS
+  if (!Number.isSafeInteger(windowArchs) || windowArchs < 1) throw new EpsinasError('BAD_ARGUMENT', `a scoring window holds at least one architecture (got ${windowArchs})`)
   const archs = uniqueNormalized(request.space, request.archs)
   const { engine, reason } = await resolveEngine(request.engine, request.backend)
   const base: ResolvedBaseConfig = { space: request.space, dataset: request.dataset, input: request.input, inputSeed: request.inputSeed, batchSize: request.batchSize, engine }
@@ -131,28 +153,20 @@ export async function scorePairs(request: ScorePairsRequest, context: ScoreRunCo
   )
 
   // The cache names an arch by what fixes its network (an imported file's content hash too); rows show the arch.
-  const cacheNames = cacheArchs(request.space, archs)
-  const archOfCacheName = new Map([...cacheNames].map(([arch, name]) => [name, arch]))
-  const rows = request.pairs.map(() => new Map<string, ScoreRow>())
-  const cached = configIds.map((configId, p) => {
-    for (const [name, stored] of store.lookup(configId, [...cacheNames.values()])) {
-      const arch = archOfCacheName.get(name) as string
-      rows[p].set(arch, { ...stored, arch, canonical: stored.canonical === null ? null : (archOfCacheName.get(stored.canonical) ?? stored.canonical), source: 'cached' })
-    }
-    return rows[p].size
-  })
-  const missingPairs = new Map<string, number[]>()
-  for (const arch of archs) {
-    const pairs = request.pairs.flatMap((_, p) => (rows[p].has(arch) ? [] : [p]))
-    if (pairs.length > 0) missingPairs.set(arch, pairs)
-  }
-  const groups = await groupIdenticalNetworks(missingPairs, base, request.pairs)
+  // Only such spaces (imported files, small) need the job-wide maps between the two names.
+  const cacheNames = getSpace(request.space).hasCacheArch ? cacheArchs(request.space, archs) : null
+  const archOfCacheName = cacheNames && new Map([...cacheNames].map(([arch, name]) => [name, arch]))
+  const cacheName = (arch: string): string => cacheNames?.get(arch) ?? arch
+  const tables = request.pairs.map(() => new ScoreRowTable(archs.length))
+  const missingPairsOf = (index: number): number[] => request.pairs.flatMap((_, p) => (tables[p].has(index) ? [] : [p]))
 
   const failed: ScoreFailure[] = []
   const total = archs.length * request.pairs.length
-  let done = cached.reduce((a, b) => a + b, 0)
-  const cachedUnits = done
-  let nan = rows.reduce((sum, map) => sum + [...map.values()].filter((row) => row.epsilon === null).length, 0)
+  let done = 0
+  let cachedUnits = 0
+  let nan = 0
+  let held = 0
+  let heldArchsPeak = 0
   let computeStarted = 0
   const report = (): void => {
     if (!context.onProgress) return
@@ -161,85 +175,173 @@ export async function scorePairs(request: ScorePairsRequest, context: ScoreRunCo
     const left = total - done
     context.onProgress({ done, total, nan, failed: failed.length, rate, etaSeconds: left === 0 ? 0 : rate > 0 ? left / rate : null })
   }
-  report()
 
-  const record = (group: ScoreGroup, result: ScoreTaskResult): void => {
+  /** Sets the rows of `members` from their group's result; returns what to store. */
+  const rowsOf = (group: ScoreGroup, result: ScoreTaskResult, members: readonly number[]): Array<{ configId: number; scores: StoredScore[] }> => {
     if (!result.ok) {
-      for (const arch of group.members) {
-        for (const p of missingPairs.get(arch) ?? []) failed.push({ arch, weights: request.pairs[p], error: result.error })
-        done += missingPairs.get(arch)?.length ?? 0
+      for (const index of members) {
+        const pairs = missingPairsOf(index)
+        for (const p of pairs) failed.push({ arch: archs[index], weights: request.pairs[p], error: result.error })
+        done += pairs.length
       }
-      return
+      return []
     }
     const batch: Array<{ configId: number; scores: StoredScore[] }> = []
     for (const score of result.scores) {
       const p = score.pair
       const toStore: StoredScore[] = []
-      for (const arch of group.members) {
-        if (rows[p].has(arch) || !missingPairs.get(arch)?.includes(p)) continue
-        const shared = arch !== group.representative
-        const row: ScoreRow = {
-          arch,
+      for (const index of members) {
+        if (tables[p].has(index)) continue
+        const shared = index !== group.representative
+        const row = {
           epsilon: score.epsilon,
           nanReason: score.nanReason,
           ms: shared ? 0 : result.ms / result.scores.length,
-          source: shared ? 'shared' : 'computed',
-          canonical: shared ? group.representative : null,
+          source: shared ? ('shared' as const) : ('computed' as const),
+          canonical: shared ? archs[group.representative] : null,
         }
-        rows[p].set(arch, row)
-        toStore.push({ arch: cacheNames.get(arch) as string, epsilon: row.epsilon, nanReason: row.nanReason, ms: row.ms, canonical: row.canonical === null ? null : (cacheNames.get(row.canonical) ?? row.canonical) })
+        tables[p].set(index, row)
+        toStore.push({ arch: cacheName(archs[index]), epsilon: row.epsilon, nanReason: row.nanReason, ms: row.ms, canonical: row.canonical === null ? null : cacheName(row.canonical) })
         done++
         if (row.epsilon === null) nan++
       }
       batch.push({ configId: configIds[p], scores: toStore })
     }
-    store.putBatch(batch)
+    return batch
+  }
+  const record = (group: ScoreGroup, result: ScoreTaskResult): void => {
+    const members = group.members
+    group.members = []
+    held -= members.length
+    if (group.shareable) group.result = result
+    const batch = rowsOf(group, result, members)
+    if (batch.length > 0) store.putBatch(batch)
   }
 
-  let cancelled = false
-  if (groups.length > 0) {
-    const pool = context.pool ?? createScorePool(request.workers)
-    computeStarted = performance.now()
-    // Every queued task listens to the one signal.
-    if (context.signal) setMaxListeners(0, context.signal)
-    const weights = [...new Set(request.pairs.flat())]
-    const pairIndices = request.pairs.map(([low, high]) => [weights.indexOf(low), weights.indexOf(high)] as const)
-    const userSpaceFolder = loadedUserSpace(request.space)?.folder
-    const taskFor = (part: readonly ScoreGroup[]): ScoreTask => ({
-      config: base,
-      weights,
-      pairs: pairIndices,
-      items: part.map((group) => ({ arch: group.representative, form: group.form, pairs: group.pairs, cacheArch: cacheNames.get(group.representative) })),
-      ...(userSpaceFolder === undefined ? {} : { userSpaceFolder }),
-    })
-    const byArch = new Map(groups.map((group) => [group.representative, group]))
-    const runPart = async (part: readonly ScoreGroup[]): Promise<void> => {
-      let results: ScoreTaskResult[]
-      try {
-        results = await pool.run(taskFor(part), context.signal)
-      } catch (error) {
-        if (context.signal?.aborted) throw error
-        // A dead worker takes its whole task down: retry the archs one by one to find the culprit.
-        if (part.length > 1) {
-          await Promise.all(part.map((group) => runPart([group])))
-          return
-        }
-        const why = error instanceof Error ? error.message : String(error)
-        results = [{ arch: part[0].representative, ok: false, error: serializeError(new EpsinasError('WORKER_FAILED', `the worker died while scoring this architecture (${why})`)) }]
-      }
-      for (const result of results) record(byArch.get(result.arch) as ScoreGroup, result)
-      report()
-    }
+  let pool: ScorePool | null = null
+  const weights = [...new Set(request.pairs.flat())]
+  const pairIndices = request.pairs.map(([low, high]) => [weights.indexOf(low), weights.indexOf(high)] as const)
+  const userSpaceFolder = loadedUserSpace(request.space)?.folder
+  const taskFor = (part: readonly ScoreGroup[]): ScoreTask => ({
+    config: base,
+    weights,
+    pairs: pairIndices,
+    items: part.map((group) => ({ arch: archs[group.representative], form: group.form, pairs: group.pairs, cacheArch: cacheName(archs[group.representative]) })),
+    ...(userSpaceFolder === undefined ? {} : { userSpaceFolder }),
+  })
+  const runPart = async (activePool: ScorePool, part: readonly ScoreGroup[]): Promise<void> => {
+    let results: ScoreTaskResult[]
     try {
-      const outcomes = await Promise.allSettled(chunk(groups, taskSize(groups.length, pool.workers)).map(runPart))
-      const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')
-      if (rejected) {
-        if (context.signal?.aborted) cancelled = true
-        else throw rejected.reason
+      results = await activePool.run(taskFor(part), context.signal)
+    } catch (error) {
+      if (context.signal?.aborted) throw error
+      // A dead worker takes its whole task down: retry the archs one by one to find the culprit.
+      if (part.length > 1) {
+        await Promise.all(part.map((group) => runPart(activePool, [group])))
+        return
       }
-    } finally {
-      if (!context.pool) await pool.close()
+      const why = error instanceof Error ? error.message : String(error)
+      results = [{ arch: archs[part[0].representative], ok: false, error: serializeError(new EpsinasError('WORKER_FAILED', `the worker died while scoring this architecture (${why})`)) }]
     }
+    const byArch = new Map(part.map((group) => [archs[group.representative], group]))
+    for (const result of results) record(byArch.get(result.arch) as ScoreGroup, result)
+    report()
+  }
+
+  // At most this many tasks run or wait on the pool; the next window waits for room.
+  const inFlight = new Set<Promise<void>>()
+  let partFailure: { reason: unknown } | null = null
+  let skipped = false
+  const dispatch = async (activePool: ScorePool, part: readonly ScoreGroup[]): Promise<void> => {
+    while (inFlight.size >= activePool.workers * (1 + TASKS_AHEAD_PER_WORKER)) await Promise.race(inFlight)
+    if (partFailure !== null || context.signal?.aborted) {
+      skipped = true
+      return
+    }
+    const running: Promise<void> = runPart(activePool, part)
+      .catch((reason: unknown) => {
+        partFailure ??= { reason }
+      })
+      .finally(() => inFlight.delete(running))
+    inFlight.add(running)
+  }
+
+  // Groups that archs in later windows may join: only archs with a shareable canonical key (NB201's
+  // 6,399 networks at most; none for NB101, whose specs never share), so this is bounded by the space.
+  const networks = new Map<string, ScoreGroup>()
+  let inputBound: number | null = null
+  const spec = { space: request.space, dataset: request.dataset, batchSize: request.batchSize }
+  report()
+  try {
+    for (let start = 0; start < archs.length; start += windowArchs) {
+      const end = Math.min(archs.length, start + windowArchs)
+      const indexOfName = new Map<string, number>()
+      for (let index = start; index < end; index++) indexOfName.set(cacheName(archs[index]), index)
+      configIds.forEach((configId, p) => {
+        for (const [name, stored] of store.lookup(configId, [...indexOfName.keys()])) {
+          const canonical = stored.canonical === null ? null : (archOfCacheName?.get(stored.canonical) ?? stored.canonical)
+          tables[p].set(indexOfName.get(name) as number, { epsilon: stored.epsilon, nanReason: stored.nanReason, ms: stored.ms, source: 'cached', canonical })
+          done++
+          cachedUnits++
+          if (stored.epsilon === null) nan++
+        }
+      })
+      // After a pause or cancel, the rest of the job is only looked up: its cached rows still count.
+      if (context.signal?.aborted || partFailure !== null) {
+        for (let index = start; index < end && !skipped; index++) skipped = missingPairsOf(index).length > 0
+        report()
+        continue
+      }
+      const windowGroups: ScoreGroup[] = []
+      const lateRows: Array<{ configId: number; scores: StoredScore[] }> = []
+      for (let index = start; index < end; index++) {
+        const pairs = missingPairsOf(index)
+        if (pairs.length === 0) continue
+        inputBound ??= minibatchBound(await loadMinibatch(base))
+        const key = shareableCanonicalKey(archs[index], spec, weights, inputBound)
+        const known = key === null ? undefined : networks.get(key)
+        if (known && !known.dispatched) {
+          known.members.push(index)
+          known.pairs = [...new Set([...known.pairs, ...pairs])].sort((a, b) => a - b)
+          held++
+        } else if (known && pairs.every((p) => known.pairs.includes(p))) {
+          // The network is computed or being computed: this arch waits for it or takes its result now.
+          if (known.result) lateRows.push(...rowsOf(known, known.result, [index]))
+          else {
+            known.members.push(index)
+            held++
+          }
+        } else {
+          const group: ScoreGroup = { representative: index, form: key === null ? 'literal' : 'pruned', members: [index], pairs, dispatched: false, shareable: key !== null }
+          held++
+          windowGroups.push(group)
+          if (key !== null) networks.set(key, group)
+        }
+        heldArchsPeak = Math.max(heldArchsPeak, held)
+      }
+      if (lateRows.length > 0) store.putBatch(lateRows)
+      report()
+      if (windowGroups.length === 0) continue
+      if (pool === null) {
+        pool = context.pool ?? createScorePool(request.workers)
+        computeStarted = performance.now()
+        // Every queued task listens to the one signal.
+        if (context.signal) setMaxListeners(0, context.signal)
+      }
+      for (const group of windowGroups) group.dispatched = true
+      for (const part of chunk(windowGroups, taskSize(windowGroups.length, pool.workers))) await dispatch(pool, part)
+    }
+    while (inFlight.size > 0) await Promise.race(inFlight)
+  } finally {
+    // A window that failed (a store write, an unreadable minibatch) leaves no task behind writing to the store.
+    await Promise.allSettled(inFlight)
+    if (pool !== null && !context.pool) await pool.close()
+  }
+  const stopped = partFailure as { reason: unknown } | null
+  let cancelled = false
+  if (stopped !== null || skipped) {
+    if (context.signal?.aborted) cancelled = true
+    else if (stopped !== null) throw stopped.reason
   }
 
   return {
@@ -248,13 +350,24 @@ export async function scorePairs(request: ScorePairsRequest, context: ScoreRunCo
     backendReason: reason,
     archs,
     pairs: request.pairs.map((weights, p) => {
-      const ordered = archs.flatMap((arch) => rows[p].get(arch) ?? [])
-      const count = (source: ScoreSource): number => ordered.filter((row) => row.source === source).length
-      return { weights, configId: configIds[p], rows: ordered, computed: count('computed'), shared: count('shared'), cached: count('cached'), nan: ordered.filter((r) => r.epsilon === null).length }
+      const table = tables[p]
+      return {
+        weights,
+        configId: configIds[p],
+        // Made on each read: a caller that keeps them pays for them, the run does not.
+        get rows(): ScoreRow[] {
+          return table.rows(archs)
+        },
+        computed: table.count('computed'),
+        shared: table.count('shared'),
+        cached: table.count('cached'),
+        nan: table.nan,
+      }
     }),
     failed,
     cancelled,
     wallMs: performance.now() - started,
+    heldArchsPeak,
   }
 }
 
@@ -272,7 +385,9 @@ function uniqueNormalized(space: SpaceId, archs: readonly string[]): string[] {
   const seen = new Set<string>()
   archs.forEach((arch, index) => {
     try {
-      seen.add(normalizeArch(space, arch))
+      // Keep the caller's string where it is already normal: the job holds one copy of each name, not two.
+      const normal = normalizeArch(space, arch)
+      seen.add(normal === arch ? arch : normal)
     } catch (error) {
       if (error instanceof EpsinasError) throw new EpsinasError(error.code, `architecture ${index + 1} of ${archs.length}: ${error.message}`)
       throw error
@@ -289,30 +404,6 @@ export async function resolveEngine(engine: EngineId, backend: BackendId): Promi
   // Resolve `auto` here, so the cache key names the backend that really runs.
   const runtime = await loadTfjs(checked.backend)
   return { engine: { engine: 'full', backend: runtime.backend }, reason: runtime.reason }
-}
-
-/**
- * Groups archs whose networks are provably identical at every weight involved (canonical form
- * exact), so each group is computed once; each group carries the union of its members' missing pairs.
- */
-async function groupIdenticalNetworks(missing: ReadonlyMap<string, number[]>, config: ResolvedBaseConfig, pairs: readonly WeightPair[]): Promise<ScoreGroup[]> {
-  if (missing.size === 0) return []
-  const minibatch = await loadMinibatch(config)
-  const inputBound = minibatchBound(minibatch)
-  const spec = { space: config.space, dataset: config.dataset, batchSize: config.batchSize }
-  const weights = [...new Set(pairs.flat())]
-  const groups = new Map<string, ScoreGroup>()
-  for (const [arch, archPairs] of missing) {
-    const key = shareableCanonicalKey(arch, spec, weights, inputBound)
-    const group = key === null ? undefined : groups.get(key)
-    if (group) {
-      group.members.push(arch)
-      group.pairs = [...new Set([...group.pairs, ...archPairs])].sort((a, b) => a - b)
-    } else {
-      groups.set(key ?? `literal:${arch}`, { representative: arch, form: key === null ? 'literal' : 'pruned', members: [arch], pairs: [...archPairs] })
-    }
-  }
-  return [...groups.values()]
 }
 
 /** Small tasks keep progress smooth and both cores busy to the end; large ones cut messaging. */
