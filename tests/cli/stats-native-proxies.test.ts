@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { nb201ArchAt } from '../../src/main/core/spaces/nb201/index.ts'
 import { spearman } from '../../src/main/core/stats/index.ts'
 import { openProxyScoreStore, type ProxyScoreKey } from '../../src/main/store/proxy-scores.ts'
+import { getProxy } from '../../src/main/proxies/registry.ts'
+import { proxyRevisionTag } from '../../src/main/services/proxies.ts'
 import { epsinas, tempDir } from './helpers.ts'
 
 /** Twenty NB201 archs; val_accuracy 50 + i, so the last are the best. */
@@ -17,7 +19,7 @@ const NATIVE_SYNFLOW = ARCHS.map((_, i) => (i < 2 ? 19 - i : i > 17 ? 19 - i : i
 /** Our nwot, under two init seeds: one right, one reversed. */
 const NWOT = [ARCHS.map((_, i) => 100 + i), ARCHS.map((_, i) => 100 - i)]
 
-const key = (proxy: string, initSeed: number): ProxyScoreKey => ({ proxy, initSeed, input: 'grey', inputSeed: 0, batchSize: 32, engine: 'full/tfjs-wasm@proxies.1', space: 'nb201', dataset: 'cifar10' })
+const key = (proxy: string, initSeed: number): ProxyScoreKey => ({ proxy, initSeed, input: 'grey', inputSeed: 0, batchSize: 32, engine: `full/tfjs-wasm${proxyRevisionTag(getProxy(proxy))}`, space: 'nb201', dataset: 'cifar10' })
 
 /** Issue 15: `stats` prints the native proxies of the cache beside the published ones, each with its source. */
 describe('epsinas stats with native proxies beside installed Suite-Zero ones', () => {
@@ -57,7 +59,7 @@ describe('epsinas stats with native proxies beside installed Suite-Zero ones', (
     expect([row('native:synflow')[0], row('native:synflow')[5].split(' ')[0], row('native:synflow')[7]]).toEqual(['native:synflow', own(NATIVE_SYNFLOW), 'native (epsinas proxies)'])
     expect(row('native:nwot[init=0]')[5].split(' ')[0]).toBe('1.000')
     expect(row('native:nwot[init=1]')[5].split(' ')[0]).toBe('-1.000')
-    expect(run.stdout).toContain('note: native:synflow: computed by epsinas proxies: init seed 0, input grey seed 0, batch 32, engine full/tfjs-wasm@proxies.1 (20 archs stored)\n')
+    expect(run.stdout).toContain('note: native:synflow: computed by epsinas proxies: init seed 0, input grey seed 0, batch 32, engine full/tfjs-wasm@proxies.1.2 (20 archs stored)\n')
     expect(run.stdout).toContain('note: native:nwot[init=1]: computed by epsinas proxies: init seed 1, input grey seed 0, batch 32, engine full/tfjs-wasm@proxies.1 (20 archs stored)\n')
 
     const stats = JSON.parse(readFileSync(json, 'utf8')) as { proxies: { rows: Array<{ proxy: string; source: string | null; description: string | null; own: { spearman: number } }> } }

@@ -6,6 +6,8 @@ import { checkRankProxiesInstalled, parseRankWith, rankArchs, rankingSignals } f
 import { availableProxies, proxyColumns, proxyNames } from '../../src/main/services/proxy-columns.ts'
 import { openBenchmarkStore, type BenchmarkStore } from '../../src/main/store/benchmarks.ts'
 import { openProxyScoreStore, type ProxyScoreKey } from '../../src/main/store/proxy-scores.ts'
+import { getProxy } from '../../src/main/proxies/registry.ts'
+import { proxyRevisionTag } from '../../src/main/services/proxies.ts'
 import { tempDir } from './api/helpers.ts'
 
 const ARCHS = [nb201ArchAt(0), nb201ArchAt(5000), nb201ArchAt(15000)]
@@ -72,7 +74,8 @@ describe('rankingSignals with native proxies', () => {
   let cleanup: () => void
   let path: string
   let benchmarks: BenchmarkStore
-  const key = (proxy: string, initSeed: number): ProxyScoreKey => ({ proxy, initSeed, input: 'grey', inputSeed: 0, batchSize: 32, engine: 'full/tfjs-wasm@proxies.1', space: 'nb201', dataset: 'cifar10' })
+  // Each proxy's current revision tag (synflow is at revision 2: @proxies.1.2).
+  const key = (proxy: string, initSeed: number): ProxyScoreKey => ({ proxy, initSeed, input: 'grey', inputSeed: 0, batchSize: 32, engine: `full/tfjs-wasm${proxyRevisionTag(getProxy(proxy))}`, space: 'nb201', dataset: 'cifar10' })
   const epsilon = [0.5, null, 0.25]
   beforeAll(() => {
     const temp = tempDir('epsinas-ranking-native-')
@@ -97,7 +100,7 @@ describe('rankingSignals with native proxies', () => {
   test('each stored key is one column named by its source; keys of one proxy are told apart by the fields that differ; older revisions are not read', () => {
     const available = availableProxies(benchmarks, 'nb201', 'cifar10')
     expect(proxyNames(available)).toEqual(['native:nwot[init=0]', 'native:nwot[init=1]', 'native:synflow'])
-    expect(available.native[2].description).toBe('computed by epsinas proxies: init seed 0, input grey seed 0, batch 32, engine full/tfjs-wasm@proxies.1 (3 archs stored)')
+    expect(available.native[2].description).toBe('computed by epsinas proxies: init seed 0, input grey seed 0, batch 32, engine full/tfjs-wasm@proxies.1.2 (3 archs stored)')
     const { columns } = proxyColumns(benchmarks, 'nb201', 'cifar10', [ARCHS[2], 'not-stored', ARCHS[0]])
     expect(columns.map(({ name, source, values }) => ({ name, source, values }))).toEqual([
       { name: 'native:nwot[init=0]', source: 'native', values: [102, null, 100] },

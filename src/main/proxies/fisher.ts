@@ -15,6 +15,8 @@ export const fisherProxy: Proxy = {
   id: 'fisher',
   title: 'Fisher information',
   needs: { forward: true, gradients: true, labels: true },
+  // Revision 2: max pooling's gradient is our own (max-pool.ts); tfjs-wasm's MaxPoolGrad lost some windows' gradients.
+  revision: 2,
   compute(network, batch, { runtime }) {
     const { tf } = runtime
     activateBackend(runtime)

@@ -15,6 +15,8 @@ export const jacovProxy: Proxy = {
   id: 'jacov',
   title: 'Jacobian covariance',
   needs: { forward: true, gradients: true, labels: false },
+  // Revision 2: max pooling's gradient is our own (max-pool.ts); tfjs-wasm's MaxPoolGrad lost some windows' gradients.
+  revision: 2,
   compute(network, batch, { runtime }) {
     const [n] = batch.shape
     const jacobian = inputGradient(runtime, network, batch, { batchnorm: true })

@@ -7,6 +7,7 @@ import { sliceChannels } from '../core/backends/tfjs/execute.ts'
 import type { TfjsRuntime } from '../core/backends/tfjs/runtime.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { NetworkParameters } from './parameters.ts'
+import { maxPoolWithGradient } from './max-pool.ts'
 
 type Tf = TfjsRuntime['tf']
 
@@ -107,7 +108,8 @@ function probed(tf: Tf, node: number, output: Tensor, layers: ReadonlyMap<number
   return probe ? tf.add(output, probe) : output
 }
 
-function runNode(tf: Tf, graph: Graph, node: Node, inputs: Tensor[], layers: ReadonlyMap<number, LayerTensors>, options: ForwardOptions): Tensor {
+/** One node's output from its inputs' values (no probe added): forward's step, and tangents.ts's for the linear ops. */
+export function runNode(tf: Tf, graph: Graph, node: Node, inputs: Tensor[], layers: ReadonlyMap<number, LayerTensors>, options: ForwardOptions): Tensor {
   const x = inputs[0]
   const op = node.op
   const layer = (): LayerTensors => {
@@ -164,7 +166,8 @@ function runNode(tf: Tf, graph: Graph, node: Node, inputs: Tensor[], layers: Rea
 /**
  * Pooling with ops whose gradients every backend has (the full-width engine's tap fold uses
  * stridedSlice, which has no gradient in tfjs): average = tf.avgPool of the zero-padded input scaled
- * to each position's divisor (ir/window2d.ts), max = tf.maxPool over -inf padding (padding never wins).
+ * to each position's divisor (ir/window2d.ts), max = tf.maxPool over -inf padding (padding never wins)
+ * with a gradient of our own (max-pool.ts: tfjs-wasm's loses some).
  * Dilated or ceil-mode windows keep the engine's fold: right forward, no gradient.
  */
 function pool(tf: Tf, x: Tensor4D, node: Node, op: Extract<ImportedOp, { kind: 'pool' }>): Tensor {
@@ -175,7 +178,7 @@ function pool(tf: Tf, x: Tensor4D, node: Node, op: Extract<ImportedOp, { kind: '
   const padding: [number, number][] = [[0, 0], [top, bottom], [left, right], [0, 0]]
   const strides: [number, number] = [stride[0], stride[1]]
   const size: [number, number] = [kernel[0], kernel[1]]
-  if (op.mode === 'max') return tf.maxPool(tf.pad(x, padding, Number.NEGATIVE_INFINITY) as Tensor4D, size, strides, 'valid')
+  if (op.mode === 'max') return maxPoolWithGradient(tf, tf.pad(x, padding, Number.NEGATIVE_INFINITY) as Tensor4D, size, strides)
   // avgPool over the zero-padded input divides by kh * kw; rescale to each position's own divisor.
   const means = tf.avgPool(tf.pad(x, padding) as Tensor4D, size, strides, 'valid')
   const [, oh, ow] = means.shape
@@ -192,7 +195,7 @@ function pool(tf: Tf, x: Tensor4D, node: Node, op: Extract<ImportedOp, { kind: '
  * forward's stride s as dilation, cut to kh x kw. The input's gradient is conv2dTranspose
  * (Conv2DBackpropInput), which takes no dilation: dilated layers are refused.
  */
-function convolve(tf: Tf, x: Tensor4D, filter: Tensor4D, strides: [number, number], dilations: [number, number]): Tensor4D {
+export function convolve(tf: Tf, x: Tensor4D, filter: Tensor4D, strides: [number, number], dilations: [number, number]): Tensor4D {
   const run = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
     const [input, weights, save] = args as [Tensor, Tensor, GradSaveFunc]
     const value = tf.conv2d(input as Tensor4D, weights as Tensor4D, strides, 'valid', 'NHWC', dilations)
@@ -214,10 +217,14 @@ function convolve(tf: Tf, x: Tensor4D, filter: Tensor4D, strides: [number, numbe
   return run(x, filter) as Tensor4D
 }
 
+/** The axes BatchNorm's statistics reduce: all but the channels (NHWC, or [N, C]). */
+export function batchnormAxes(x: Tensor): number[] {
+  return x.rank === 4 ? [0, 1, 2] : [0]
+}
+
 /** nn.BatchNorm2d/1d in train mode at PyTorch's init (gamma 1, beta 0): batch mean, biased variance. */
 function trainModeBatchnorm(tf: Tf, x: Tensor, eps: number): Tensor {
-  const axes = x.rank === 4 ? [0, 1, 2] : [0]
-  const { mean, variance } = tf.moments(x, axes, true)
+  const { mean, variance } = tf.moments(x, batchnormAxes(x), true)
   return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, tf.scalar(eps))))
 }
 

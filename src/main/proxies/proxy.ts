@@ -34,6 +34,11 @@ export interface Proxy {
   readonly needs: { readonly forward: boolean; readonly gradients: boolean; readonly labels: boolean }
   /** Where our values are known to differ from the proxy's reference, said with every run that computes it (docs/proxies.md). */
   readonly caveat?: string
+  /**
+   * Bumped when this proxy's own definition changes its values (absent: 1); part of its cache key, so
+   * values of an earlier revision are never served as current ones. PROXY_REVISION covers them all.
+   */
+  readonly revision?: number
   compute(network: ProxyNetwork, batch: ProxyBatch, options: ProxyOptions): number | null
 }
 

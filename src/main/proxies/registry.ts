@@ -21,9 +21,14 @@ export function proxyIds(): string[] {
   return PROXIES.map((proxy) => proxy.id)
 }
 
+/** The proxy with this id, if there is one. */
+export function findProxy(id: string): Proxy | undefined {
+  return PROXIES.find((p) => p.id === id)
+}
+
 /** The proxy with this id, or BAD_ARGUMENT listing the known ones. */
 export function getProxy(id: string): Proxy {
-  const proxy = PROXIES.find((p) => p.id === id)
+  const proxy = findProxy(id)
   if (!proxy) throw new EpsinasError('BAD_ARGUMENT', `unknown proxy '${id}' (expected one of ${proxyIds().join(', ')})`)
   return proxy
 }

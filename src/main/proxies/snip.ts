@@ -10,6 +10,8 @@ export const snipProxy: Proxy = {
   id: 'snip',
   title: 'SNIP',
   needs: { forward: true, gradients: true, labels: true },
+  // Revision 2: max pooling's gradient is our own (max-pool.ts); tfjs-wasm's MaxPoolGrad lost some windows' gradients.
+  revision: 2,
   compute(network, batch, { runtime }) {
     const layers = lossGradients(runtime, network, batch)
     let score = 0

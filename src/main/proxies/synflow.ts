@@ -32,6 +32,8 @@ export const synflowProxy: Proxy = {
   id: 'synflow',
   title: 'SynFlow',
   needs: { forward: true, gradients: true, labels: false },
+  // Revision 2: max pooling's gradient is our own (max-pool.ts); tfjs-wasm's MaxPoolGrad lost some windows' gradients.
+  revision: 2,
   compute(network, batch, { runtime }) {
     const plain = synflowAt(network, batch, runtime, 0)
     if (Number.isFinite(plain) || !scaleEquivariant(network.graph)) return finiteOrNull(plain)

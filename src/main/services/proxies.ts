@@ -20,6 +20,15 @@ import type { ScoreProgress } from './scoring.ts'
  */
 export const PROXY_REVISION = 1
 
+/**
+ * The revision part of a native value's engine key: `@proxies.N`, and `.R` after it for a proxy whose
+ * own definition changed since (Proxy.revision R > 1), so only that proxy's old values stop being current.
+ */
+export function proxyRevisionTag(proxy: Proxy): string {
+  const own = proxy.revision ?? 1
+  return `@proxies.${PROXY_REVISION}${own > 1 ? `.${own}` : ''}`
+}
+
 /** What `epsinas proxies` computes: which proxies, on which networks and batch. */
 export interface ProxyRunSpec {
   space: SpaceId
@@ -75,7 +84,7 @@ export function proxyScoreKey(spec: ProxyKeyFields, proxy: Proxy, backend: strin
     inputSeed: spec.inputSeed,
     batchSize: spec.batchSize,
     // The closed forms read the graph only: no backend in their key.
-    engine: proxy.needs.forward ? `full/${backend}@proxies.${PROXY_REVISION}` : `ir@proxies.${PROXY_REVISION}`,
+    engine: `${proxy.needs.forward ? `full/${backend}` : 'ir'}${proxyRevisionTag(proxy)}`,
     space: spec.space,
     dataset: spec.dataset,
   }

@@ -8,7 +8,7 @@
  * - native ones are `native:synflow`; when the cache holds several keys of one proxy (another init
  *   seed, batch, input or engine), each name adds the fields that tell them apart:
  *   `native:synflow[init=1]`, `native:synflow[batch=64 input=normal]`.
- * Only values of the current proxy revision (PROXY_REVISION) are read: older ones may differ.
+ * Only values of each proxy's current revision (proxyRevisionTag) are read: older ones may differ.
  */
 import { SUITE_ZERO_ACCURACY } from '../benchmarks/installed-accuracies.ts'
 import { getSpace } from '../core/spaces/registry.ts'
@@ -17,7 +17,8 @@ import { listProxies, proxyScores, type BenchmarkStore } from '../store/benchmar
 import { ProxyScoreStore, type ProxyScoreKey } from '../store/proxy-scores.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { ProxySource } from '../../shared/api.ts'
-import { PROXY_REVISION } from './proxies.ts'
+import { findProxy } from '../proxies/registry.ts'
+import { proxyRevisionTag } from './proxies.ts'
 
 /** The prefix of a native column's name. */
 export const NATIVE_PREFIX = 'native:'
@@ -61,8 +62,11 @@ function describeNativeKey(key: ProxyScoreKey, archs: number): string {
  * Reads the cache file of `benchmarks` through its connection (the same file holds both tables).
  */
 export function nativeProxyKeys(benchmarks: BenchmarkStore, space: string, dataset: string): NativeProxyKey[] {
-  const current = `@proxies.${PROXY_REVISION}`
-  const stored = new ProxyScoreStore(benchmarks.path, benchmarks.db).keys(space, dataset).filter((key) => key.engine.endsWith(current))
+  const isCurrent = (key: ProxyScoreKey): boolean => {
+    const proxy = findProxy(key.proxy)
+    return proxy !== undefined && key.engine.endsWith(proxyRevisionTag(proxy))
+  }
+  const stored = new ProxyScoreStore(benchmarks.path, benchmarks.db).keys(space, dataset).filter(isCurrent)
   return stored.map(({ archs, ...key }) => {
     const siblings = stored.filter((other) => other.proxy === key.proxy)
     const differing = KEY_FIELDS.filter(([field]) => siblings.some((other) => other[field] !== key[field]))

@@ -25,7 +25,7 @@ function byPoint(points: ReadonlyArray<{ arch: string }>, values: ReadonlyArray<
   return points.map((point) => values[ARCHS.indexOf(point.arch)])
 }
 
-const NATIVE_KEY = { proxy: 'synflow', initSeed: 0, input: 'grey', inputSeed: 0, batchSize: 32, engine: 'full/tfjs-wasm@proxies.1', space: 'nb201', dataset: 'cifar10' }
+const NATIVE_KEY = { proxy: 'synflow', initSeed: 0, input: 'grey', inputSeed: 0, batchSize: 32, engine: 'full/tfjs-wasm@proxies.1.2', space: 'nb201', dataset: 'cifar10' }
 
 /** Issue 15: compare:get lists the native proxies of the cache beside the published ones, each with its source. */
 describe('compare:get with native proxies', () => {
@@ -59,7 +59,7 @@ describe('compare:get with native proxies', () => {
       {
         name: 'native:synflow',
         source: 'native',
-        description: 'computed by epsinas proxies: init seed 0, input grey seed 0, batch 32, engine full/tfjs-wasm@proxies.1 (5 archs stored)',
+        description: 'computed by epsinas proxies: init seed 0, input grey seed 0, batch 32, engine full/tfjs-wasm@proxies.1.2 (5 archs stored)',
         scores: byPoint(result.points, NATIVE),
       },
     ])

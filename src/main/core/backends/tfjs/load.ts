@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import { dirname, sep } from 'node:path'
 import { EpsinasError } from '../../../../shared/errors.ts'
+import type { DataId, TensorInfo } from '@tensorflow/tfjs-core'
 import { TFJS_BACKEND_NAMES, type TfjsBackendId, type TfjsRequest, type TfjsRuntime } from './runtime.ts'
 
 /**
@@ -110,6 +111,7 @@ async function bringUpWasm(tf: Tf): Promise<Attempt> {
   // node_modules works from sources, tests and the bundled main process alike.
   const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')
   wasm.setWasmPaths(dirname(entry) + sep)
+  shareIdentityData(tf)
   if (await activate(tf, 'wasm')) return { ok: true, tf }
   // The threaded binary needs SharedArrayBuffer workers; fall back to the single-threaded one.
   if (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) {
@@ -117,6 +119,28 @@ async function bringUpWasm(tf: Tf): Promise<Attempt> {
     if (await activate(tf, 'wasm')) return { ok: true, tf }
   }
   return { ok: false, why: 'failed to initialise its WebAssembly module' }
+}
+
+/**
+ * tfjs-wasm's Identity kernel copies its input, and a gradient tape saves every tensor a gradient
+ * reads through Identity (engine.clone): a backward pass held its activations two or three times
+ * over, past the 4 GiB wasm heap on full NB201 networks (grasp at batch 32). Tensors are immutable,
+ * so the copy shares the data instead, reference-counted, as tfjs-cpu's Identity does; string
+ * tensors keep the original kernel.
+ */
+function shareIdentityData(tf: Tf): void {
+  const original = tf.getKernel('Identity', 'wasm')
+  if (!original) return
+  tf.unregisterKernel('Identity', 'wasm')
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const x = args.inputs.x as TensorInfo | undefined
+      if (!x || x.dtype === 'string') return original.kernelFunc(args)
+      ;(args.backend as unknown as { incRef(dataId: DataId): void }).incRef(x.dataId)
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype }
+    },
+  })
 }
 
 /** setBackend, with a throw folded into "did not initialise". */
