@@ -131,14 +131,14 @@ export async function runProxies(spec: ProxyRunSpec, archs: readonly string[], d
 /**
  * One proxy on one network. tfjs-wasm's heap stops at 4 GiB: a gradient pass over a large NB201
  * network at batch 64 keeps every activation and runs out, which the module reports as a bare
- * "memory access out of bounds". Said here as what it is and what to do; the values computed so far
+ * "memory access out of bounds" or "Aborted()" (a failed allocation). Said here as what it is and what to do; the values computed so far
  * are in the cache, so the rerun resumes.
  */
 function computeOne(proxy: Proxy, network: ProxyNetwork, batch: ProxyBatch, runtime: TfjsRuntime, arch: string): number | null {
   try {
     return proxy.compute(network, batch, { runtime })
   } catch (error) {
-    if (error instanceof Error && error.name === 'RuntimeError' && /memory access out of bounds/.test(error.message)) {
+    if (error instanceof Error && error.name === 'RuntimeError' && /memory access out of bounds|^Aborted\(\)/.test(error.message)) {
       throw new EpsinasError('BACKEND_UNAVAILABLE', `${proxy.id} on ${arch}: out of ${runtime.backend} memory at batch ${batch.shape[0]}; use a smaller --batch (32 fits NB201) or tfjs-node; values computed so far are cached`)
     }
     throw error
