@@ -1,9 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import * as ts from '../../../../src/main/core/backends/ts/kernels.ts'
 import type { Tensor } from '../../../../src/main/core/backends/ts/kernels.ts'
-import { createWasmHeap, type WasmHeap } from '../../../../src/main/core/backends/wasm/heap.ts'
-import { wasmKernels } from '../../../../src/main/core/backends/wasm/kernels.ts'
-import { describeDifference, randomValues, type ValueMix } from './helpers.ts'
+import { describeDifference, randomValues, type ValueMix, kernelTestBed } from './helpers.ts'
 
 /**
  * BatchNorm's first sum fused into the conv that produces its input: the wasm conv adds every value it
@@ -12,24 +10,7 @@ import { describeDifference, randomValues, type ValueMix } from './helpers.ts'
  * wasm kernels must give the bits of the TS pair, and the kernels' sums must be the in-order sums.
  */
 
-function newHeap(): WasmHeap {
-  const heap = createWasmHeap()
-  if (!heap) throw new Error('this Node has no WebAssembly SIMD: the wasm kernels cannot run')
-  return heap
-}
-const heap = newHeap()
-const wasm = wasmKernels(heap)
-const plain = (length: number): Float32Array => new Float32Array(length)
-const inHeap = (length: number): Float32Array => {
-  const offset = heap.alloc(length * 4)
-  if (offset === null) throw new Error('heap full')
-  return heap.f32(offset, length)
-}
-function onHeap(x: Tensor): Tensor {
-  const data = inHeap(x.data.length)
-  data.set(x.data)
-  return { shape: x.shape, data }
-}
+const { heap, wasm, plain, inHeap, onHeap } = kernelTestBed()
 function tensor(shape: readonly number[], seed: number, mix: ValueMix): Tensor {
   return { shape, data: randomValues(shape.reduce((a, b) => a * b, 1), seed, mix) }
 }

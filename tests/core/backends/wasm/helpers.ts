@@ -1,5 +1,7 @@
 import { SeededRandom } from '../../../../src/main/core/random.ts'
-import type { FloatArray } from '../../../../src/main/core/backends/ts/kernels.ts'
+import type { FloatArray, Tensor } from '../../../../src/main/core/backends/ts/kernels.ts'
+import { createWasmHeap, type WasmHeap } from '../../../../src/main/core/backends/wasm/heap.ts'
+import { wasmKernels } from '../../../../src/main/core/backends/wasm/kernels.ts'
 
 /** First index where two arrays differ in bits (NaN equals NaN, whatever its payload), or -1. */
 export function firstBitDifference(a: FloatArray, b: FloatArray): number {
@@ -57,4 +59,30 @@ export function randomValues(length: number, seed: number, mix: ValueMix): Float
     else out[i] = sign * (1 + unit() * 2 ** -20) // values close together
   }
   return out
+}
+
+/**
+ * A wasm heap with its kernels, and the allocators the kernel tests hand out: plain arrays for the TS
+ * kernels, views of the heap for the wasm ones, and a tensor copied into the heap.
+ */
+export function kernelTestBed(): {
+  heap: WasmHeap
+  wasm: ReturnType<typeof wasmKernels>
+  plain: (length: number) => Float32Array
+  inHeap: (length: number) => Float32Array
+  onHeap: (x: Tensor) => Tensor
+} {
+  const heap = createWasmHeap()
+  if (!heap) throw new Error('this Node has no WebAssembly SIMD: the wasm kernels cannot run')
+  const inHeap = (length: number): Float32Array => {
+    const offset = heap.alloc(length * 4)
+    if (offset === null) throw new Error('heap full')
+    return heap.f32(offset, length)
+  }
+  const onHeap = (x: Tensor): Tensor => {
+    const data = inHeap(x.data.length)
+    data.set(x.data)
+    return { shape: x.shape, data }
+  }
+  return { heap, wasm: wasmKernels(heap), plain: (length) => new Float32Array(length), inHeap, onHeap }
 }

@@ -2,10 +2,9 @@ import { describe, expect, test } from 'vitest'
 import * as ts from '../../../../src/main/core/backends/ts/kernels.ts'
 import * as recurrent from '../../../../src/main/core/backends/ts/recurrent.ts'
 import type { Tensor } from '../../../../src/main/core/backends/ts/kernels.ts'
-import { createWasmHeap, type WasmHeap } from '../../../../src/main/core/backends/wasm/heap.ts'
-import { exactSumPossible, wasmKernels } from '../../../../src/main/core/backends/wasm/kernels.ts'
+import { exactSumPossible } from '../../../../src/main/core/backends/wasm/kernels.ts'
 import { SeededRandom } from '../../../../src/main/core/random.ts'
-import { describeDifference, randomValues, type ValueMix } from './helpers.ts'
+import { describeDifference, randomValues, type ValueMix, kernelTestBed } from './helpers.ts'
 
 /**
  * Every wasm kernel against its TS reference on seeded random inputs: the same bits for every
@@ -14,30 +13,10 @@ import { describeDifference, randomValues, type ValueMix } from './helpers.ts'
  * ones on copies of the same inputs in the heap.
  */
 
-function newHeap(): WasmHeap {
-  const heap = createWasmHeap()
-  if (!heap) throw new Error('this Node has no WebAssembly SIMD: the wasm kernels cannot run')
-  return heap
-}
-
-const heap = newHeap()
-const wasm = wasmKernels(heap)
-const plain = (length: number): Float32Array => new Float32Array(length)
-const inHeap = (length: number): Float32Array => {
-  const offset = heap.alloc(length * 4)
-  if (offset === null) throw new Error('heap full')
-  return heap.f32(offset, length)
-}
+const { heap, wasm, plain, inHeap, onHeap } = kernelTestBed()
 
 function tensor(shape: readonly number[], seed: number, mix: ValueMix): Tensor {
   return { shape, data: randomValues(shape.reduce((a, b) => a * b, 1), seed, mix) }
-}
-
-/** The same tensor, stored in the heap. */
-function onHeap(x: Tensor): Tensor {
-  const data = inHeap(x.data.length)
-  data.set(x.data)
-  return { shape: x.shape, data }
 }
 
 function expectSameBits(reference: Tensor, candidate: Tensor, label: string): void {

@@ -1,9 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import * as ts from '../../../../src/main/core/backends/ts/kernels.ts'
 import type { Tensor } from '../../../../src/main/core/backends/ts/kernels.ts'
-import { createWasmHeap, type WasmHeap } from '../../../../src/main/core/backends/wasm/heap.ts'
-import { wasmKernels } from '../../../../src/main/core/backends/wasm/kernels.ts'
-import { describeDifference, randomValues } from './helpers.ts'
+import { describeDifference, randomValues, kernelTestBed } from './helpers.ts'
 
 /**
  * Planes known to hold only +-0: the wasm BatchNorm that finds its input all zeros marks its output,
@@ -11,24 +9,7 @@ import { describeDifference, randomValues } from './helpers.ts'
  * windows; ops on planes of +0 only fill their output with +0). Every op on such a tensor must still give the TS kernels' bits, signs of zero included,
  * and the mark must belong to the tensor, never to a buffer that later holds other values.
  */
-function newHeap(): WasmHeap {
-  const heap = createWasmHeap()
-  if (!heap) throw new Error('this Node has no WebAssembly SIMD: the wasm kernels cannot run')
-  return heap
-}
-const heap = newHeap()
-const wasm = wasmKernels(heap)
-const plain = (length: number): Float32Array => new Float32Array(length)
-const inHeap = (length: number): Float32Array => {
-  const offset = heap.alloc(length * 4)
-  if (offset === null) throw new Error('heap full')
-  return heap.f32(offset, length)
-}
-function onHeap(x: Tensor): Tensor {
-  const data = inHeap(x.data.length)
-  data.set(x.data)
-  return { shape: x.shape, data }
-}
+const { heap, wasm, plain, inHeap, onHeap } = kernelTestBed()
 /** +0 and -0 in a seeded pattern. */
 function zeros(shape: readonly number[], seed: number): Tensor {
   const random = randomValues(shape.reduce((a, b) => a * b, 1), seed, 'finite')
