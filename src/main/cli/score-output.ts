@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises'
-import type { ScorePairsSummary } from '../services/scoring.ts'
+import { open } from 'node:fs/promises'
+import type { ScorePairsSummary, ScoreRow } from '../services/scoring.ts'
 import type { JobSpec } from '../jobs/job-spec.ts'
 import type { SpaceId } from '../../shared/types.ts'
 import { scoreKeyShape } from '../services/score-parameters.ts'
@@ -32,27 +32,28 @@ function moduleHash(space: SpaceId, arch: string): string | null {
  * prints the ranking's coverage and notes on stderr, and writes the job's --out file when it has one.
  */
 export async function finishScoreJob(store: ScoreStore, request: JobSpec, summary: ScorePairsSummary): Promise<void> {
-  const ranking = rankScoreJob(store, request, summary)
+  // Made as objects on each read (services/score-rows.ts): read once for the ranking and the file.
+  const rows = summary.pairs[0].rows
+  const ranking = rankScoreJob(store, request, rows)
   process.stderr.write(`${describeRankCoverage(ranking)}\n${ranking.notes.map((note) => `note: ${note}\n`).join('')}`)
   if (request.out) {
-    await writeScores(request.out, request, summary, ranking)
+    await writeRows(request.out, request, summary, rows, ranking)
     process.stderr.write(`scores written to ${request.out}\n`)
   }
 }
 
 /** The full-coverage ranking of the job's rows: epsilon, parameters and the job's proxies installed in the same file. */
-function rankScoreJob(store: ScoreStore, request: JobSpec, summary: ScorePairsSummary): ArchRanking {
+function rankScoreJob(store: ScoreStore, request: JobSpec, rows: readonly ScoreRow[]): ArchRanking {
   // The score cache is the file `epsinas data convert` fills too: its proxies are the installed ones.
   const benchmarks = openBenchmarkStore(store.path, { readOnly: true })
   try {
-    return rankRows(request, summary, benchmarks)
+    return rankRows(request, rows, benchmarks)
   } finally {
     benchmarks.close()
   }
 }
 
-function rankRows(request: JobSpec, summary: ScorePairsSummary, benchmarks: BenchmarkStore | null): ArchRanking {
-  const rows = summary.pairs[0].rows
+function rankRows(request: JobSpec, rows: readonly ScoreRow[], benchmarks: BenchmarkStore | null): ArchRanking {
   return rankArchs({
     space: request.space,
     dataset: request.dataset,
@@ -76,13 +77,40 @@ export function describeRankCoverage(ranking: Pick<ArchRanking, 'placedBy' | 'ag
  * placed it (without a ranking: by epsilon and parameters only). Rows of spaces with a benchmark key
  * (NB101) also carry `hash`.
  */
-export async function writeScores(path: string, request: JobSpec, summary: ScorePairsSummary, ranking: ArchRanking = rankRows(request, summary, null)): Promise<void> {
-  const text = path.toLowerCase().endsWith('.json') ? toJson(request, summary, ranking) : toCsv(request, summary, ranking)
+export async function writeScores(path: string, request: JobSpec, summary: ScorePairsSummary, ranking?: ArchRanking): Promise<void> {
+  const rows = summary.pairs[0].rows
+  await writeRows(path, request, summary, rows, ranking ?? rankRows(request, rows, null))
+}
+
+/** Lines of a score file written at a time: the file is never one string (about 400 bytes a line for NB101). */
+export const SCORE_FILE_LINES_PER_WRITE = 1_000
+
+async function writeRows(path: string, request: JobSpec, summary: ScorePairsSummary, rows: readonly ScoreRow[], ranking: ArchRanking): Promise<void> {
+  const pieces = path.toLowerCase().endsWith('.json') ? jsonPieces(request, summary, rows, ranking) : csvLines(request, rows, ranking, keyFields(request, summary))
+  const fail = (error: unknown): EpsinasError => new EpsinasError('BAD_FILE', `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+  const file = await open(path, 'w').catch((error: unknown) => {
+    throw fail(error)
+  })
   try {
-    await writeFile(path, text)
+    for (const chunk of scoreFileChunks(pieces)) await file.write(chunk)
   } catch (error) {
-    throw new EpsinasError('BAD_FILE', `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+    throw fail(error)
+  } finally {
+    await file.close()
   }
+}
+
+/** The pieces of a file (each ending in its newline) joined SCORE_FILE_LINES_PER_WRITE at a time. */
+export function* scoreFileChunks(pieces: Iterable<string>): Generator<string> {
+  let batch: string[] = []
+  for (const piece of pieces) {
+    batch.push(piece)
+    if (batch.length === SCORE_FILE_LINES_PER_WRITE) {
+      yield batch.join('')
+      batch = []
+    }
+  }
+  if (batch.length > 0) yield batch.join('')
 }
 
 function keyFields(request: JobSpec, summary: ScorePairsSummary) {
@@ -102,11 +130,10 @@ function keyFields(request: JobSpec, summary: ScorePairsSummary) {
   }
 }
 
-function toCsv(request: JobSpec, summary: ScorePairsSummary, ranking: ArchRanking): string {
-  const key = keyFields(request, summary)
+function* csvLines(request: JobSpec, rows: readonly ScoreRow[], ranking: ArchRanking, key: ReturnType<typeof keyFields>): Generator<string> {
   const columns = CSV_COLUMNS.filter((column) => column !== 'hash' || getSpace(request.space).hasBenchmarkKey)
-  const lines = [columns.join(',')]
-  for (const [i, row] of summary.pairs[0].rows.entries()) {
+  yield `${columns.join(',')}\n`
+  for (const [i, row] of rows.entries()) {
     const values: Record<CsvColumn, string | number> = {
       ...key,
       arch: row.arch,
@@ -119,9 +146,8 @@ function toCsv(request: JobSpec, summary: ScorePairsSummary, ranking: ArchRankin
       canonical: row.canonical ?? '',
       ms: row.ms.toFixed(1),
     }
-    lines.push(columns.map((column) => csvField(String(values[column]))).join(','))
+    yield `${columns.map((column) => csvField(String(values[column]))).join(',')}\n`
   }
-  return `${lines.join('\n')}\n`
 }
 
 /** NB201 arch strings contain no comma or quote, but other spaces' ids may. */
@@ -129,22 +155,37 @@ export function csvField(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
-function toJson(request: JobSpec, summary: ScorePairsSummary, ranking: ArchRanking): string {
-  const { rows, weights: _weights, ...counts } = summary.pairs[0]
-  const totals = { total: summary.archs.length, ...counts, cancelled: summary.cancelled, wallMs: summary.wallMs, engine: summary.engine, backendReason: summary.backendReason }
+/**
+ * The JSON file as `JSON.stringify(file, null, 1)` writes it, one score at a time: the file's head
+ * with no scores, then each score indented as it would be inside the array.
+ */
+function* jsonPieces(request: JobSpec, summary: ScorePairsSummary, rows: readonly ScoreRow[], ranking: ArchRanking): Generator<string> {
+  // Named one by one: spreading the pair would read its rows again (made on each read).
+  const { configId, computed, shared, cached, nan } = summary.pairs[0]
+  const totals = { total: summary.archs.length, configId, computed, shared, cached, nan, cancelled: summary.cancelled, wallMs: summary.wallMs, engine: summary.engine, backendReason: summary.backendReason }
   const failed = summary.failed
-  return `${JSON.stringify(
+  const head = JSON.stringify(
     {
       config: keyFields(request, summary),
       summary: { ...totals, failed: failed.length },
       ranking: { signals: [EPSILON_SIGNAL, ...ranking.aggregateOf], placed: placementCounts(ranking.placedBy) },
       failed,
-      scores: rows.map((row, i) => {
-        const hash = moduleHash(request.space, row.arch)
-        return { arch: row.arch, ...(hash === null ? {} : { hash }), epsilon: row.epsilon, rank: ranking.rank[i], placed_by: ranking.placedBy[i], nan_reason: row.nanReason, source: row.source, canonical: row.canonical, ms: row.ms }
-      }),
+      scores: [],
     },
     null,
     1,
-  )}\n`
+  )
+  const emptyEnd = '[]\n}'
+  if (rows.length === 0) {
+    yield `${head}\n`
+    return
+  }
+  yield `${head.slice(0, -emptyEnd.length)}[\n`
+  for (const [i, row] of rows.entries()) {
+    const hash = moduleHash(request.space, row.arch)
+    const score = { arch: row.arch, ...(hash === null ? {} : { hash }), epsilon: row.epsilon, rank: ranking.rank[i], placed_by: ranking.placedBy[i], nan_reason: row.nanReason, source: row.source, canonical: row.canonical, ms: row.ms }
+    // Inside the array an element sits two spaces in; JSON text has no raw newline but between tokens.
+    yield `  ${JSON.stringify(score, null, 1).replaceAll('\n', '\n  ')}${i === rows.length - 1 ? '\n' : ',\n'}`
+  }
+  yield ' ]\n}\n'
 }

@@ -5,6 +5,7 @@
  */
 import type { Graph } from '../ir/graph.ts'
 import { countParameters } from '../ir/parameters.ts'
+import { md5Hex } from './nb101/md5.ts'
 import type { SeededRandom } from '../random.ts'
 import { DATASETS, type DatasetId, type WeightPair } from '../../../shared/types.ts'
 import { EpsinasError } from '../../../shared/errors.ts'
@@ -147,7 +148,7 @@ export interface SearchSpace {
   withEmbedding(arch: string, variant: string): string
 }
 
-/** Parameter counts each space remembers (about 100 bytes each) before it starts again. */
+/** Parameter counts each space remembers (about 180 bytes each with the key, whatever the arch's name) before it starts again. */
 const PARAMETER_COUNTS_KEPT = 100_000
 
 /** Erases a definition's arch type: the one way a definition becomes a SearchSpace (built-in or not). */
@@ -197,8 +198,11 @@ export function defineSpace<Arch>(definition: SpaceDefinition<Arch>): SearchSpac
     parameterCount(arch: string, dataset: DatasetId): number {
       checkDataset(dataset)
       const parsed = d.parse(arch)
-      // Keyed like the score cache: an imported file's name includes its content hash.
-      const key = `${dataset}\0${d.cacheArch ? d.cacheArch(parsed) : d.format(parsed)}`
+      // Named like the score cache (an imported file's name includes its content hash), but kept as
+      // its 32-digit MD5: a name is about 190 characters for NB101 and the end of a job counts every
+      // arch, so the names themselves would be the bulk of 100,000 entries. MD5 only as a digest
+      // here: an accidental collision among 100,000 keys has a chance of about 2^-95.
+      const key = md5Hex(`${dataset}\0${d.cacheArch ? d.cacheArch(parsed) : d.format(parsed)}`)
       const known = parameterCounts.get(key)
       if (known !== undefined) return known
       // Batch 1: the count does not depend on the batch, and the builder allocates no tensors.
