@@ -5,7 +5,7 @@
  */
 import type { Graph } from '../ir/graph.ts'
 import { countParameters } from '../ir/parameters.ts'
-import { md5Hex } from './nb101/md5.ts'
+import { md5Hex } from '../md5.ts'
 import type { SeededRandom } from '../random.ts'
 import { DATASETS, type DatasetId, type WeightPair } from '../../../shared/types.ts'
 import { EpsinasError } from '../../../shared/errors.ts'

@@ -1,4 +1,4 @@
-import { md5Hex } from './md5.ts'
+import { md5Hex } from '../../md5.ts'
 import { NB101_OPS, type Nb101Op, type Nb101Spec, parseNb101Spec } from './spec.ts'
 
 /**

@@ -13,7 +13,7 @@ export {
   type Nb101Spec,
 } from './spec.ts'
 export { hashModule, nb101Hash } from './hash.ts'
-export { md5Hex } from './md5.ts'
+export { md5Hex } from '../../md5.ts'
 export { computeVertexChannels } from './channels.ts'
 export { NB101_BN_EPS, NB101_REFERENCE_OUTPUTS, buildNb101Network, type Nb101NetworkOptions } from './network.ts'
 export { randomNb101Spec, sampleNb101Specs } from './sample.ts'

@@ -1,6 +1,7 @@
 /**
- * MD5 (RFC 1321) of a string's UTF-8 bytes, as a 32-digit lowercase hex string: the digest the
- * NAS-Bench-101 module hash is built from (Python `hashlib.md5(s.encode('utf-8')).hexdigest()`).
+ * MD5 (RFC 1321) of a string's UTF-8 bytes, as a 32-digit lowercase hex string (Python
+ * `hashlib.md5(s.encode('utf-8')).hexdigest()`): the digest the NAS-Bench-101 module hash is built
+ * from, and the key under which a space remembers an arch's parameter count.
  * Written out here because core code imports nothing environment-specific (no node:crypto).
  */
 
