@@ -131,7 +131,10 @@ describe('scorePairs in windows', () => {
     const kept = paused.pairs[0].computed
     expect(kept).toBeGreaterThanOrEqual(10)
     expect(kept).toBeLessThan(40)
-    const resumed = await scorePairs({ ...base, archs }, { store, pool, windowArchs: 5 })
+    // The resumed job's first progress already counts what was kept (a progress bar never restarts at 0).
+    const progress: number[] = []
+    const resumed = await scorePairs({ ...base, archs }, { store, pool, windowArchs: 5, onProgress: (p) => progress.push(p.done) })
+    expect(progress[0]).toBeGreaterThanOrEqual(kept)
     expect(resumed.cancelled).toBe(false)
     expect([resumed.pairs[0].cached, resumed.pairs[0].computed]).toEqual([kept, 40 - kept])
     expect(rowsOf(resumed).map(({ source: _s, ...row }) => row)).toEqual(rowsOf(reference).map(({ source: _s, ...row }) => row))

@@ -271,6 +271,14 @@ export async function scorePairs(request: ScorePairsRequest, context: ScoreRunCo
   const networks = new Map<string, ScoreGroup>()
   let inputBound: number | null = null
   const spec = { space: request.space, dataset: request.dataset, batchSize: request.batchSize }
+  const namesOf = (start: number, end: number): string[] => archs.slice(start, end).map(cacheName)
+  // The first progress already counts every cached score (a resumed job does not start again from 0):
+  // counted window by window, the rows are read when their window comes.
+  for (let start = 0; start < archs.length; start += windowArchs) {
+    const names = namesOf(start, Math.min(archs.length, start + windowArchs))
+    for (const configId of configIds) cachedUnits += store.lookup(configId, names).size
+  }
+  done = cachedUnits
   report()
   try {
     for (let start = 0; start < archs.length; start += windowArchs) {
@@ -281,8 +289,6 @@ export async function scorePairs(request: ScorePairsRequest, context: ScoreRunCo
         for (const [name, stored] of store.lookup(configId, [...indexOfName.keys()])) {
           const canonical = stored.canonical === null ? null : (archOfCacheName?.get(stored.canonical) ?? stored.canonical)
           tables[p].set(indexOfName.get(name) as number, { epsilon: stored.epsilon, nanReason: stored.nanReason, ms: stored.ms, source: 'cached', canonical })
-          done++
-          cachedUnits++
           if (stored.epsilon === null) nan++
         }
       })
