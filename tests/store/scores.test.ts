@@ -102,6 +102,9 @@ describe('putMany and lookup', () => {
     const other = store.configId(configKey({ inputSeed: 7 }))
     expect(store.lookup(other, scores.map((s) => s.arch)).size).toBe(0)
     expect(store.lookup(id, []).size).toBe(0)
+    // countCached counts what lookup would find, per config, without reading the rows.
+    expect(store.countCached(id, [...scores.map((s) => s.arch), 'not-cached'])).toBe(4)
+    expect(store.countCached(other, scores.map((s) => s.arch))).toBe(0)
   })
 
   test('scoresFor is ordered by arch; counts and listConfigs add up', () => {

@@ -2,6 +2,7 @@ import type { GradSaveFunc, Tensor, Tensor4D } from '@tensorflow/tfjs-core'
 import type { TfjsRuntime } from '../core/backends/tfjs/runtime.ts'
 
 type Tf = TfjsRuntime['tf']
+type Shape4 = [number, number, number, number]
 
 /**
  * Max pooling of an already padded NHWC input ('valid' windows, no dilation) whose gradient goes to
@@ -16,27 +17,58 @@ export function maxPoolWithGradient(tf: Tf, padded: Tensor4D, kernel: readonly [
     save([input])
     const value = tf.maxPool(input, [kernel[0], kernel[1]], [strides[0], strides[1]], 'valid')
     const gradFunc = (dy: Tensor, [savedInput]: Tensor[]): Tensor => {
-      const shape = savedInput.shape as [number, number, number, number]
-      const [n, height, width, channels] = shape
-      const [, outHeight, outWidth] = dy.shape as [number, number, number, number]
-      const offsets = firstMaxima(savedInput.dataSync() as Float32Array, shape, kernel, strides)
-      const gradient = dy.dataSync()
-      const dx = new Float32Array(savedInput.size)
-      let o = 0
-      for (let b = 0; b < n; b++)
-        for (let p = 0; p < outHeight; p++)
-          for (let q = 0; q < outWidth; q++)
-            for (let c = 0; c < channels; c++, o++) {
-              if (offsets[o] < 0) continue
-              const i = Math.floor(offsets[o] / kernel[1])
-              const j = offsets[o] % kernel[1]
-              dx[((b * height + p * strides[0] + i) * width + q * strides[1] + j) * channels + c] += gradient[o]
-            }
-      return tf.tensor4d(dx, shape)
+      const sources = maxPoolSources(savedInput.dataSync() as Float32Array, savedInput.shape as Shape4, kernel, strides)
+      return tf.tensor4d(scatterAdd(dy.dataSync() as Float32Array, sources, savedInput.size), savedInput.shape as Shape4)
     }
     return { value, gradFunc }
   })
   return run(padded) as Tensor4D
+}
+
+/**
+ * x's values at `sources` (flat indices into x; 0 where -1), shaped `shape`: what max pooling takes
+ * of any tensor of its input's shape once the maxima are known (grasp's tangent of a max pool). The
+ * gradient goes back to the same places, summed where two outputs took one input.
+ */
+export function gatherAt(tf: Tf, x: Tensor4D, sources: Int32Array, shape: Shape4): Tensor4D {
+  const run = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+    const [input] = args as [Tensor4D]
+    const values = input.dataSync()
+    const gathered = Float32Array.from(sources, (at) => (at < 0 ? 0 : values[at]))
+    const gradFunc = (dy: Tensor): Tensor => tf.tensor4d(scatterAdd(dy.dataSync() as Float32Array, sources, input.size), input.shape as Shape4)
+    return { value: tf.tensor4d(gathered, shape), gradFunc }
+  })
+  return run(x) as Tensor4D
+}
+
+/** The flat input index each output of a 'valid' max pool over `data` takes (-1: none), from firstMaxima's window positions. */
+export function maxPoolSources(data: Float32Array, shape: Shape4, kernel: readonly [number, number], strides: readonly [number, number]): Int32Array {
+  const [n, height, width, channels] = shape
+  const offsets = firstMaxima(data, shape, kernel, strides)
+  const outHeight = Math.floor((height - kernel[0]) / strides[0]) + 1
+  const outWidth = Math.floor((width - kernel[1]) / strides[1]) + 1
+  const sources = new Int32Array(offsets.length)
+  let o = 0
+  for (let b = 0; b < n; b++)
+    for (let p = 0; p < outHeight; p++)
+      for (let q = 0; q < outWidth; q++)
+        for (let c = 0; c < channels; c++, o++) {
+          if (offsets[o] < 0) {
+            sources[o] = -1
+            continue
+          }
+          const i = Math.floor(offsets[o] / kernel[1])
+          const j = offsets[o] % kernel[1]
+          sources[o] = ((b * height + p * strides[0] + i) * width + q * strides[1] + j) * channels + c
+        }
+  return sources
+}
+
+/** `values` added into an array of `size` at `sources` (-1: dropped). */
+function scatterAdd(values: Float32Array, sources: Int32Array, size: number): Float32Array {
+  const out = new Float32Array(size)
+  for (let o = 0; o < sources.length; o++) if (sources[o] >= 0) out[sources[o]] += values[o]
+  return out
 }
 
 /**

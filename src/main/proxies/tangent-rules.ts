@@ -3,7 +3,7 @@ import type { Graph, ImportedOp, Node, Window2d } from '../core/ir/graph.ts'
 import { isImportedOp } from '../core/ir/graph.ts'
 import type { TfjsRuntime } from '../core/backends/tfjs/runtime.ts'
 import { EpsinasError } from '../../shared/errors.ts'
-import { firstMaxima } from './max-pool.ts'
+import { gatherAt, maxPoolSources } from './max-pool.ts'
 import { batchnormAxes, convolve, runNode, type ForwardOptions, type LayerTensors } from './network.ts'
 
 type Tf = TfjsRuntime['tf']
@@ -172,7 +172,7 @@ function batchnormWithTangent(tf: Tf, x: Tensor, dx: Tensor | null, eps: number)
 /**
  * Max pooling passes each window's tangent at its maximum, the first one in row-major window order on
  * a tie (where PyTorch's max pool sends its gradient). Which position that is is a constant of the
- * pass (max-pool.ts finds it), so the tangent is a sum of masked strided views of dx.
+ * pass (max-pool.ts finds it), so the tangent is dx gathered at those positions.
  */
 function maxPoolTangent(tf: Tf, x: Tensor4D, dx: Tensor4D, output: Tensor4D, window: Window2d, node: Node): Tensor {
   const { kernel, stride, dilation, pads } = window
@@ -180,40 +180,8 @@ function maxPoolTangent(tf: Tf, x: Tensor4D, dx: Tensor4D, output: Tensor4D, win
   const [top, left, bottom, right] = pads
   const padding: [number, number][] = [[0, 0], [top, bottom], [left, right], [0, 0]]
   const values = tf.pad(x, padding, Number.NEGATIVE_INFINITY) as Tensor4D
-  const directions = tf.pad(dx, padding) as Tensor4D
-  const [, oh, ow] = output.shape
-  const offsets = firstMaxima(values.dataSync() as Float32Array, values.shape, kernel, stride)
-  let result: Tensor | null = null
-  for (let i = 0; i < kernel[0]; i++) {
-    for (let j = 0; j < kernel[1]; j++) {
-      const offset = i * kernel[1] + j
-      const hits = Float32Array.from(offsets, (taken) => (taken === offset ? 1 : 0))
-      const term = tf.mul(stridedView(tf, directions, [i, j], stride, [oh, ow]), tf.tensor(hits, output.shape))
-      result = result ? tf.add(result, term) : term
-    }
-  }
-  return result ?? tf.zerosLike(output)
-}
-
-/** x[:, top + p * sh, left + q * sw, :] for p < oh, q < ow, by slice and reshape (tfjs has no gradient for stridedSlice). */
-function stridedView(tf: Tf, x: Tensor4D, [top, left]: readonly [number, number], [sh, sw]: readonly [number, number], [oh, ow]: readonly [number, number]): Tensor4D {
-  const [n, height, width, c] = x.shape
-  // oh * sh rows from `top`, zero-padded past the end (rows the stride drops), then every sh-th.
-  let rows = fitAxis(tf, tf.slice(x, [0, top, 0, 0], [-1, Math.min(oh * sh, height - top), -1, -1]), 1, oh * sh)
-  if (sh > 1) rows = tf.reshape(tf.slice(tf.reshape(rows, [n * oh, sh, width, c]), [0, 0, 0, 0], [-1, 1, -1, -1]), [n, oh, width, c])
-  let both = fitAxis(tf, tf.slice(rows, [0, 0, left, 0], [-1, -1, Math.min(ow * sw, width - left), -1]), 2, ow * sw)
-  if (sw > 1) both = tf.reshape(tf.slice(tf.reshape(both, [n * oh, ow, sw, c]), [0, 0, 0, 0], [-1, -1, 1, -1]), [n, oh, ow, c])
-  return both
-}
-
-/** Cuts or zero-pads axis 1 or 2 at its end to `size`. */
-function fitAxis(tf: Tf, x: Tensor4D, axis: 1 | 2, size: number): Tensor4D {
-  const current = x.shape[axis]
-  if (current === size) return x
-  if (current > size) return tf.slice(x, [0, 0, 0, 0], axis === 1 ? [-1, size, -1, -1] : [-1, -1, size, -1])
-  const padding: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]]
-  padding[axis] = [0, size - current]
-  return tf.pad(x, padding)
+  const sources = maxPoolSources(values.dataSync() as Float32Array, values.shape, kernel, stride)
+  return gatherAt(tf, tf.pad(dx, padding) as Tensor4D, sources, output.shape)
 }
 
 /** [x >= bound] as 0/1 (tf.step is 0 at 0), with a gradient (zero) tfjs has. */

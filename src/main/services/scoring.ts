@@ -271,12 +271,11 @@ export async function scorePairs(request: ScorePairsRequest, context: ScoreRunCo
   const networks = new Map<string, ScoreGroup>()
   let inputBound: number | null = null
   const spec = { space: request.space, dataset: request.dataset, batchSize: request.batchSize }
-  const namesOf = (start: number, end: number): string[] => archs.slice(start, end).map(cacheName)
   // The first progress already counts every cached score (a resumed job does not start again from 0):
-  // counted window by window, the rows are read when their window comes.
+  // counted window by window without reading the rows, which are read when their window comes.
   for (let start = 0; start < archs.length; start += windowArchs) {
-    const names = namesOf(start, Math.min(archs.length, start + windowArchs))
-    for (const configId of configIds) cachedUnits += store.lookup(configId, names).size
+    const names = archs.slice(start, start + windowArchs).map(cacheName)
+    for (const configId of configIds) cachedUnits += store.countCached(configId, names)
   }
   done = cachedUnits
   report()

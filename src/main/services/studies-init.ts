@@ -14,11 +14,10 @@ import { buildNetwork, checkSpaceDataset } from '../core/scoring/network.ts'
 import { checkInputInstalled, inputCacheKey, type ImageBatchShape } from '../data/index.ts'
 import { forward, imageTensor, layerTensors } from '../proxies/network.ts'
 import { initialiseParameters, type InitScheme, type NetworkParameters } from '../proxies/parameters.ts'
-import { loadProxyRuntime, type ProxyBackend } from '../proxies/runtime.ts'
+import { loadProxyRuntime } from '../proxies/runtime.ts'
 import type { ProxyScoreKey } from '../store/proxy-scores.ts'
 import { computePerArchValues } from './per-arch-values.ts'
-import { loadImageBatch, nativeProxiesRunOn } from './proxies.ts'
-import type { DatasetId, InputSource, SpaceId } from '../../shared/types.ts'
+import { loadImageBatch, nativeProxiesRunOn, type ProxyRunSpec } from './proxies.ts'
 import { EpsinasError } from '../../shared/errors.ts'
 import type { ScoreProgress } from './scoring.ts'
 
@@ -30,17 +29,8 @@ export function initProxyId(scheme: InitScheme): string {
   return `epsilon-init:${scheme}`
 }
 
-export interface InitStudySpec {
-  space: SpaceId
-  dataset: DatasetId
-  input: InputSource
-  inputSeed: number
-  batchSize: number
-  /** The first initialisation's seed; the second is initSeed + 1. */
-  initSeed: number
-  schemes: readonly InitScheme[]
-  backend: ProxyBackend
-}
+/** The networks, batch and backend as `epsinas proxies` takes them (initSeed: the first initialisation's; the second is initSeed + 1), and the schemes. */
+export type InitStudySpec = Omit<ProxyRunSpec, 'proxies'> & { schemes: readonly InitScheme[] }
 
 export interface InitStudyValues {
   /** Per scheme, per arch: epsilon, null where NaN. */

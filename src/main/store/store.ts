@@ -50,6 +50,7 @@ class SqliteScoreStore implements ScoreStore {
   private readonly findConfig: Database.Statement<unknown[], number>
   private readonly insertConfig: Database.Statement
   private readonly selectScore: Database.Statement<[number, string], ScoreRow>
+  private readonly scoreExists: Database.Statement<[number, string], { found: number }>
   private readonly insertScore: Database.Statement
   private readonly selectScores: Database.Statement<[number], ScoreRow>
   readonly jobs: JobStore
@@ -68,6 +69,7 @@ class SqliteScoreStore implements ScoreStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     this.selectScore = db.prepare(`SELECT ${SCORE_COLUMNS} FROM scores WHERE config_id = ? AND arch = ?`)
+    this.scoreExists = db.prepare(`SELECT 1 AS found FROM scores WHERE config_id = ? AND arch = ?`)
     this.insertScore = db.prepare(
       `INSERT OR IGNORE INTO scores (config_id, arch, epsilon, nan_reason, ms, canonical) VALUES (?, ?, ?, ?, ?, ?)`,
     )
@@ -109,6 +111,16 @@ class SqliteScoreStore implements ScoreStore {
       })(),
     )
     return found
+  }
+
+  countCached(configId: number, archs: readonly string[]): number {
+    let count = 0
+    this.guard('read', () =>
+      this.db.transaction(() => {
+        for (const arch of archs) if (this.scoreExists.get(configId, arch) !== undefined) count++
+      })(),
+    )
+    return count
   }
 
   putMany(configId: number, scores: readonly StoredScore[]): void {

@@ -51,6 +51,8 @@ export interface ScoreStore {
   findConfigId(key: ScoreConfigKey): number | null
   /** Cached scores of `archs` under the config; archs not cached are absent from the map. */
   lookup(configId: number, archs: readonly string[]): Map<string, StoredScore>
+  /** How many of `archs` have a cached score under the config (lookup's size, without reading the rows). */
+  countCached(configId: number, archs: readonly string[]): number
   /**
    * Stores the scores in one transaction, all or nothing. An arch already cached for the config
    * keeps its first value (insert-or-ignore): a finished score is never overwritten or duplicated.
